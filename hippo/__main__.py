@@ -1,0 +1,3 @@
+from hippo.entrypoints.cli import main
+
+raise SystemExit(main())

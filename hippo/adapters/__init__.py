@@ -1,0 +1,1 @@
+"""Adapters: one module per technology; the only place infrastructure libraries are imported."""

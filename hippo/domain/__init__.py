@@ -1,0 +1,11 @@
+"""Hippo's framework-free core: the numerical model and the dictionary model.
+
+Imports only the standard library, NumPy and Numba, so a notebook can use it with nothing else
+installed::
+
+    from hippo.domain import Network, Trainer
+"""
+
+from hippo.domain.errors import HippoError, InvalidArgumentError
+
+__all__ = ["HippoError", "InvalidArgumentError"]

@@ -1,0 +1,9 @@
+"""Domain errors: what went wrong, in the words of the domain (no HTTP codes, no driver types)."""
+
+
+class HippoError(Exception):
+    """Base class of every error Hippo raises on purpose."""
+
+
+class InvalidArgumentError(HippoError, ValueError):
+    """An argument has the wrong shape, type or value; the message names the argument and the problem."""

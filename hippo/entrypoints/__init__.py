@@ -1,0 +1,1 @@
+"""Entrypoints: the `hippo` command line and the HTTP app."""

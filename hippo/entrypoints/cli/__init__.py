@@ -1,0 +1,38 @@
+"""The `hippo` command line: one module per command group, registered in `COMMANDS`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from hippo import __version__
+from hippo.entrypoints.cli import serve
+
+# Each command module exposes `register(subparsers)`; it sets `handler` on its parser.
+COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
+    serve.register,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hippo", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"hippo {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for register in COMMANDS:
+        register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `hippo` command; returns the process exit code."""
+    from dotenv import load_dotenv
+
+    load_dotenv(override=False)
+    args = build_parser().parse_args(argv)
+    code: int = args.handler(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Ports: `typing.Protocol`s over domain types that the adapters implement."""

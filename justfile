@@ -1,0 +1,48 @@
+# Hippo's commands. `just` lists them; every recipe creates and syncs .venv itself.
+set positional-arguments
+set dotenv-load
+
+export PATH := justfile_directory() / ".venv/bin" + ":" + env_var("PATH")
+
+# list the recipes
+default:
+    @{{just_executable()}} --list --unsorted
+
+# create or update .venv from pyproject.toml + uv.lock (quick no-op when nothing changed)
+sync:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    want=$(cat pyproject.toml uv.lock | sha256sum | cut -c1-32)
+    stamp=.venv/.hippo-sync
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then exit 0; fi
+    if command -v uv >/dev/null 2>&1 && [ "$(command -v uv)" != "$PWD/.venv/bin/uv" ]; then
+        uv=uv
+    else
+        [ -x .venv/bin/python ] || python3 -m venv .venv
+        [ -x .venv/bin/uv ] || .venv/bin/python -m pip install --quiet uv
+        uv=.venv/bin/uv
+    fi
+    echo "syncing .venv (first run downloads the dependencies)..." >&2
+    UV_PROJECT_ENVIRONMENT=.venv "$uv" sync --locked --inexact --extra dev --python "$(command -v python3)" --quiet
+    echo "$want" > "$stamp"
+
+# run everything CI runs: lint, types, layer contracts, tests
+test *args: sync
+    ruff check .
+    ruff format --check .
+    mypy
+    lint-imports
+    pytest "$@"
+
+# run only the tests (pytest arguments pass through)
+pytest *args: sync
+    pytest "$@"
+
+# format the code
+fmt: sync
+    ruff format .
+    ruff check --fix .
+
+# start the API on the embedded defaults
+serve *args: sync
+    hippo serve "$@"
