@@ -17,3 +17,6 @@ settings.register_profile(
 )
 settings.register_profile("ci", parent=settings.get_profile("default"), max_examples=40, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+# Real-data location and the end-of-run report of real-data checks (tests/realdata.py).
+pytest_plugins = ["tests.realdata"]

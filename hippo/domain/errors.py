@@ -7,3 +7,11 @@ class HippoError(Exception):
 
 class InvalidArgumentError(HippoError, ValueError):
     """An argument has the wrong shape, type or value; the message names the argument and the problem."""
+
+
+class MnistDataError(HippoError):
+    """MNIST files are missing, unreadable, truncated, corrupt or not the canonical data set."""
+
+
+class ModelFileError(HippoError):
+    """A model file (`<name>.npz` / `<name>.json`) is missing, corrupt, truncated or inconsistent."""
