@@ -6,6 +6,6 @@ installed::
     from hippo.domain import Network, Trainer
 """
 
-from hippo.domain.errors import HippoError, InvalidArgumentError
+from hippo.domain.errors import ConflictError, HippoError, InvalidArgumentError, NotFoundError
 
-__all__ = ["HippoError", "InvalidArgumentError"]
+__all__ = ["ConflictError", "HippoError", "InvalidArgumentError", "NotFoundError"]

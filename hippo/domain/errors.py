@@ -15,3 +15,11 @@ class MnistDataError(HippoError):
 
 class ModelFileError(HippoError):
     """A model file (`<name>.npz` / `<name>.json`) is missing, corrupt, truncated or inconsistent."""
+
+
+class NotFoundError(HippoError, LookupError):
+    """The thing asked for does not exist (also: an id outside the storable range)."""
+
+
+class ConflictError(HippoError):
+    """The change would break a uniqueness rule (an existing word, tag name, relation or order)."""

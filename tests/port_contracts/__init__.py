@@ -1,0 +1,1 @@
+"""Port contract suites: mixins run against the in-memory fakes and the real adapters."""
