@@ -42,6 +42,8 @@ class Settings:
     """`HIPPO_MODEL_DIR`: local model directory (`<name>.npz` + `<name>.json`)."""
     mnist_dir: Path | None = None
     """`HIPPO_MNIST_DIR`: directory holding the MNIST IDX files; unset = cache, then download."""
+    mnist_cache_dir: Path = Path.home() / ".cache" / "hippo" / "mnist"
+    """`HIPPO_MNIST_CACHE`: where downloaded MNIST files are kept (default `$XDG_CACHE_HOME/hippo/mnist`)."""
     host: str = "127.0.0.1"
     """`HOST`: interface the HTTP server binds."""
     port: int = 8000
@@ -73,6 +75,10 @@ class Settings:
             data_dir=Path(get("HIPPO_DATA_DIR") or ".hippo"),
             model_dir=Path(get("HIPPO_MODEL_DIR") or "models"),
             mnist_dir=Path(mnist) if mnist else None,
+            mnist_cache_dir=Path(
+                get("HIPPO_MNIST_CACHE")
+                or Path(get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hippo" / "mnist"
+            ),
             host=get("HOST") or "127.0.0.1",
             port=int(get("PORT") or 8000),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),

@@ -36,3 +36,9 @@ def test_hf_token_is_accepted_under_either_name_and_railway_means_production():
     settings = Settings.from_env({"HF_TOKEN": "t", "RAILWAY_ENVIRONMENT": "production"})
     assert settings.hf_token == "t"
     assert settings.is_production
+
+
+def test_mnist_cache_follows_xdg_and_can_be_set():
+    assert Settings.from_env({"XDG_CACHE_HOME": "/c"}).mnist_cache_dir == Path("/c/hippo/mnist")
+    assert Settings.from_env({"HIPPO_MNIST_CACHE": "/m"}).mnist_cache_dir == Path("/m")
+    assert Settings.from_env({"HIPPO_MNIST_DIR": "/d"}).mnist_dir == Path("/d")
