@@ -1,0 +1,1 @@
+"""The Litestar HTTP app: API routes and the playground page."""
