@@ -36,7 +36,7 @@
     source: "drawing", // "drawing" | "sample"
     sample: null, // {pixels, label} when source === "sample"
     hasInk: false,
-    predictState: "idle", // idle | pending | done | error
+    predictState: "idle", // idle | scheduled | pending | done | error
     prediction: null,
     layerSizes: null,
     word: null,
@@ -321,6 +321,7 @@
     if (!debounceTimer) firstPendingAt = now;
     clearTimeout(debounceTimer);
     const wait = Math.max(0, Math.min(delay, firstPendingAt + PREDICT_MAX_WAIT_MS - now));
+    setPredictState("scheduled");
     debounceTimer = setTimeout(() => {
       debounceTimer = null;
       runPredict();
@@ -350,7 +351,10 @@
   }
 
   async function runPredict() {
-    if (!state.hasInk) return;
+    if (!state.hasInk) {
+      setPredictState("idle");
+      return;
+    }
     const pixels = currentPixels();
     if (predictController) {
       predictController.abort();
@@ -375,17 +379,16 @@
     else if (!isAbort(prediction.reason)) problems.push(`prediction failed: ${prediction.reason.message}`);
     if (activations.status === "fulfilled") renderLayers(activations.value);
     else if (!isAbort(activations.reason)) problems.push(`activations failed: ${activations.reason.message}`);
-    if (problems.length) {
-      setPredictState("error");
-      setPredictStatus(problems.join(" · "), true);
-    } else {
-      setPredictState("done");
+    if (problems.length) setPredictStatus(problems.join(" · "), true);
+    else {
       setPredictStatus(
         state.source === "drawing"
           ? "Your drawing is centred and scaled like MNIST digits before it reaches the network."
           : "A real MNIST test digit, sent unchanged.",
       );
     }
+    // When newer input is already waiting, the state stays "scheduled" until that one answers.
+    if (!debounceTimer) setPredictState(problems.length ? "error" : "done");
   }
 
   // ------------------------------------------------------------------ probability chart
@@ -435,7 +438,7 @@
   }
 
   function layerTitle(index, size, count) {
-    if (index === 0) return ["Input", size === SIDE * SIDE ? `${size} pixels (28×28)` : `${size} values`];
+    if (index === 0) return ["Input", size === SIDE * SIDE ? `${size} pixels, as the network sees them` : `${size} values`];
     if (index === count - 1) return ["Output", `${size} neurons (raw, before softmax)`];
     return [count > 3 ? `Hidden ${index}` : "Hidden", `${size} neurons`];
   }
@@ -551,7 +554,7 @@
     const parts = [];
     const sizes = modelSizes(m);
     if (sizes) parts.push(sizes.join("-"));
-    if (m.activation) parts.push(m.activation);
+    if (m.activation) parts.push(m.output === "softmax" ? `${m.activation} + softmax` : m.activation);
     const acc = accuracyText(modelAccuracy(m));
     if (acc) parts.push(acc);
     return parts.join(" · ");
@@ -639,18 +642,13 @@
 
   async function search(term) {
     searchController?.abort();
-    if (!term) {
-      results.replaceChildren();
-      setDictStatus("");
-      document.body.dataset.searchState = "idle";
-      return;
-    }
     const controller = new AbortController();
     searchController = controller;
     document.body.dataset.searchState = "pending";
     stats.searchRequests++;
     try {
-      const params = new URLSearchParams({ search: term, page_size: "20" });
+      // An empty term lists the first words alphabetically, so there is always something to open.
+      const params = new URLSearchParams(term ? { search: term, page_size: "20" } : { page_size: "20" });
       const page = await api(`${API.words}?${params}`, { signal: controller.signal });
       if (searchController !== controller) return;
       const words = listOf(page, "data");
@@ -664,10 +662,12 @@
               {
                 type: "button",
                 "data-word-id": String(w.id),
+                "data-word-text": w.word_text,
                 "aria-current": String(state.word?.id === w.id),
                 onclick: () => openWord(w.language_code, w.word_text),
               },
               w.word_text,
+              " ",
               el("span", { class: "lang", text: w.language_code }),
             ),
           ),
@@ -675,7 +675,11 @@
       );
       const total = page && typeof page.total === "number" ? page.total : words.length;
       setDictStatus(
-        words.length === 0
+        !term
+          ? total === 0
+            ? "The dictionary is empty."
+            : `${total} word${total === 1 ? "" : "s"} in the dictionary${total > words.length ? `; the first ${words.length}` : ""}. Type to search.`
+          : words.length === 0
           ? `No word starts with “${term}”.`
           : `${total} word${total === 1 ? "" : "s"} start${total === 1 ? "s" : ""} with “${term}”${total > words.length ? ` (first ${words.length} shown)` : ""}.`,
       );
@@ -768,7 +772,7 @@
   function renderWord(word, related) {
     const defs = [...(word.definitions || [])].sort((a, b) => (a.order ?? 0) - (b.order ?? 0) || a.id - b.id);
     const children = [
-      el("h3", {}, word.word_text, el("span", { class: "lang", text: word.language_code })),
+      el("h3", {}, word.word_text, " ", el("span", { class: "lang", text: word.language_code })),
     ];
     const tags = word.tags || [];
     if (tags.length) {
@@ -855,5 +859,6 @@
   loadHealth();
   loadModels();
   routeFromHash();
+  search("");
   document.body.dataset.ready = "true";
 })();
