@@ -5,8 +5,17 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from hippo.adapters.mnist_download import MnistFiles
+from hippo.adapters.mnist_idx import IdxMnistSource
 from hippo.adapters.mnist_samples import PackagedMnistSamples
 from hippo.config import Settings
+from hippo.services.mnist_sampler import MnistSampler
+
+
+def _local_mnist(settings: Settings) -> IdxMnistSource | None:
+    """The MNIST files already on this machine (HIPPO_MNIST_DIR, else the cache), or None: never downloads."""
+    directory = settings.mnist_dir or settings.mnist_cache_dir
+    source = IdxMnistSource(directory)
+    return source if directory.is_dir() and not source.missing() else None
 
 
 class Container(containers.DeclarativeContainer):
@@ -19,3 +28,7 @@ class Container(containers.DeclarativeContainer):
         MnistFiles, data_dir=settings.provided.mnist_dir, cache_dir=settings.provided.mnist_cache_dir
     )
     mnist_samples = providers.Singleton(PackagedMnistSamples)
+
+    # GET /v1/mnist/samples: local MNIST files when present, else the packaged sample
+    mnist_local = providers.Singleton(_local_mnist, settings)
+    mnist_sampler = providers.Singleton(MnistSampler, packaged=mnist_samples, local=mnist_local)

@@ -23,3 +23,7 @@ class NotFoundError(HippoError, LookupError):
 
 class ConflictError(HippoError):
     """The change would break a uniqueness rule (an existing word, tag name, relation or order)."""
+
+
+class UnavailableError(HippoError):
+    """A backing service (the dictionary database, a model hub) cannot be reached right now; retry later."""
