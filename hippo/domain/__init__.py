@@ -6,6 +6,25 @@ installed::
     from hippo.domain import Network, Trainer
 """
 
-from hippo.domain.errors import ConflictError, HippoError, InvalidArgumentError, NotFoundError
+from hippo.domain.errors import (
+    ConflictError,
+    HippoError,
+    InvalidArgumentError,
+    NotFoundError,
+    TrainingDivergedError,
+)
+from hippo.domain.network import Network
+from hippo.domain.training import EpochReport, Trainer, TrainingConfig, TrainingResult
 
-__all__ = ["ConflictError", "HippoError", "InvalidArgumentError", "NotFoundError"]
+__all__ = [
+    "ConflictError",
+    "EpochReport",
+    "HippoError",
+    "InvalidArgumentError",
+    "Network",
+    "NotFoundError",
+    "Trainer",
+    "TrainingConfig",
+    "TrainingDivergedError",
+    "TrainingResult",
+]

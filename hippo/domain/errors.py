@@ -27,3 +27,7 @@ class ConflictError(HippoError):
 
 class UnavailableError(HippoError):
     """A backing service (the dictionary database, a model hub) cannot be reached right now; retry later."""
+
+
+class TrainingDivergedError(HippoError):
+    """Training produced NaN or infinite parameters (usually: the learning rate is too high)."""
