@@ -46,3 +46,7 @@ fmt: sync
 # start the API on the embedded defaults
 serve *args: sync
     hippo serve "$@"
+
+# train a network on MNIST; options pass through (`just train --preset best`, `just train --epochs 5`)
+train *args: sync
+    hippo train "$@"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from hippo import __version__
 from hippo.adapters.mnist_download import MnistFiles
 from hippo.adapters.mnist_idx import IdxMnistSource
 from hippo.adapters.mnist_samples import PackagedMnistSamples
+from hippo.adapters.model_files import NpzModelFiles
+from hippo.adapters.training_plot import write_learning_curves
 from hippo.config import Settings
 from hippo.services.mnist_sampler import MnistSampler
+from hippo.services.training_service import TrainingService
 
 
 def _local_mnist(settings: Settings) -> IdxMnistSource | None:
@@ -32,3 +36,10 @@ class Container(containers.DeclarativeContainer):
     # GET /v1/mnist/samples: local MNIST files when present, else the packaged sample
     mnist_local = providers.Singleton(_local_mnist, settings)
     mnist_sampler = providers.Singleton(MnistSampler, packaged=mnist_samples, local=mnist_local)
+
+    # Models as <name>.npz + <name>.json; training (`hippo train`, benchmarks, notebooks)
+    model_files = providers.Singleton(NpzModelFiles)
+    training_service = providers.Factory(
+        TrainingService, mnist=mnist_source, model_files=model_files, hippo_version=__version__
+    )
+    plot_learning_curves = providers.Object(write_learning_curves)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hippo.domain.errors import ConflictError, InvalidArgumentError, NotFoundError
+from hippo.domain.mnist import MnistData
 from hippo.domain.vocabulary import (
     BULK_CREATE_LIMIT,
     Definition,
@@ -469,3 +470,15 @@ def _by_order(item: Definition) -> int:
 
 def _by_name(item: Tag) -> tuple[str, int]:
     return (item.name, item.id)
+
+
+class InMemoryMnistSource:
+    """`MnistSource` over data already in memory (counts how often it was loaded)."""
+
+    def __init__(self, data: MnistData) -> None:
+        self.data = data
+        self.loads = 0
+
+    def load(self, *, validation_size: int = 0) -> MnistData:
+        self.loads += 1
+        return self.data.with_validation(validation_size)

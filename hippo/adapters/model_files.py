@@ -30,7 +30,7 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 
 from hippo.domain.errors import InvalidArgumentError, ModelFileError
 from hippo.domain.model_metadata import ModelMetadata
+from hippo.domain.network import Network
 
 FORMAT_VERSION = 1
 ACTIVATIONS = ("sigmoid", "relu", "tanh")
@@ -287,3 +288,58 @@ def read_metadata(path: Path, *, name: str | None = None) -> ModelMetadata:
         return ModelMetadata.from_dict(data, name=name or path.stem)
     except InvalidArgumentError as exc:
         raise ModelFileError(f"{path}: {exc}") from exc
+
+
+# ------------------------------------------------------------------------------------------- networks
+
+
+def to_network(parameters: ModelParameters) -> Network:
+    """The `Network` the parameters describe (an earlier-layout file gives a classic float64 network)."""
+    return Network(
+        parameters.sizes, parameters.activation, parameters.output, parameters.weights, parameters.biases
+    )
+
+
+def load_network(npz_path: Path) -> Network:
+    """Read, validate and build the network stored in a .npz file."""
+    return to_network(read_parameters(npz_path))
+
+
+def load_model(npz_path: Path) -> tuple[Network, ModelMetadata]:
+    """The network in `npz_path` and the metadata in the .json beside it.
+
+    Without a .json (a bare weights file) the metadata is derived from the weights. A .json that
+    disagrees with the weights about the architecture is refused.
+    """
+    npz_path = Path(npz_path)
+    network = load_network(npz_path)
+    json_path = npz_path.with_suffix(".json")
+    if not json_path.exists():
+        metadata = ModelMetadata(
+            name=npz_path.stem,
+            sizes=network.sizes,
+            activation=network.activation,
+            output=network.output,
+            dtype=network.dtype.name,
+        )
+        return network, metadata
+    metadata = read_metadata(json_path, name=npz_path.stem)
+    if tuple(metadata.sizes) != tuple(network.sizes) or metadata.activation != network.activation:
+        raise ModelFileError(
+            f"{json_path}: describes {'-'.join(map(str, metadata.sizes))} {metadata.activation} but "
+            f"{npz_path.name} holds {'-'.join(map(str, network.sizes))} {network.activation}"
+        )
+    if metadata.output != network.output or metadata.dtype != network.dtype.name:
+        # the weights file is authoritative for how the network computes
+        metadata = replace(metadata, output=network.output, dtype=network.dtype.name)
+    return network, metadata
+
+
+class NpzModelFiles:
+    """`ModelFiles` over ``<name>.npz`` + ``<name>.json`` (see the module docstring)."""
+
+    def save(self, directory: Path, network: Network, metadata: ModelMetadata) -> tuple[Path, Path]:
+        return save_model(directory, network, metadata)
+
+    def load(self, npz_path: Path) -> tuple[Network, ModelMetadata]:
+        return load_model(npz_path)

@@ -29,6 +29,9 @@ class EpochRecord:
             correctly after the epoch.
         seconds: wall-clock seconds the epoch took (training only, evaluation excluded).
         loss: mean loss on the held-out images, when measured.
+        train_accuracy: fraction of the epoch's training images classified correctly (each measured just
+            before its mini-batch's update).
+        learning_rate: the learning rate used in the epoch.
     """
 
     epoch: int
@@ -36,6 +39,8 @@ class EpochRecord:
     accuracy: float
     seconds: float
     loss: float | None = None
+    train_accuracy: float | None = None
+    learning_rate: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,19 +48,25 @@ class EpochRecord:
             "train_loss": _json_float(self.train_loss),
             "accuracy": _json_float(self.accuracy),
             "loss": None if self.loss is None else _json_float(self.loss),
-            "seconds": round(self.seconds, 4),
+            "train_accuracy": None if self.train_accuracy is None else _json_float(self.train_accuracy),
+            "learning_rate": self.learning_rate,
+            "seconds": self.seconds,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> EpochRecord:
         try:
             loss = data.get("loss")
+            train_accuracy = data.get("train_accuracy")
+            learning_rate = data.get("learning_rate")
             return cls(
                 epoch=int(data["epoch"]),
                 train_loss=_float_or_nan(data["train_loss"]),
                 accuracy=_float_or_nan(data["accuracy"]),
                 seconds=float(data.get("seconds", 0.0)),
                 loss=None if loss is None else float(loss),
+                train_accuracy=None if train_accuracy is None else float(train_accuracy),
+                learning_rate=None if learning_rate is None else float(learning_rate),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidArgumentError(f"history entry {dict(data)!r} is malformed: {exc}") from exc
@@ -66,8 +77,8 @@ def _float_or_nan(value: Any) -> float:
 
 
 def _json_float(value: float) -> float | None:
-    """Round for JSON; NaN/inf (a diverged run) become null, which JSON can represent."""
-    return round(value, 6) if math.isfinite(value) else None
+    """NaN/inf (a diverged run) become null, which JSON can represent."""
+    return value if math.isfinite(value) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +158,7 @@ class ModelMetadata:
                 "seed": self.seed,
                 "data_digests": dict(self.data_digests),
                 "hippo_version": self.hippo_version,
-                "wall_time_seconds": (
-                    None if self.wall_time_seconds is None else round(self.wall_time_seconds, 3)
-                ),
+                "wall_time_seconds": self.wall_time_seconds,
                 "command": self.command,
                 "interrupted": self.interrupted,
             }
