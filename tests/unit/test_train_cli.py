@@ -18,8 +18,8 @@ def sample_mnist(tmp_path):
 def test_hippo_train_writes_a_loadable_model_with_plot(sample_mnist, tmp_path, capsys):
     out = tmp_path / "models"
     code = main(
-        ["train", "--sizes", "784", "16", "10", "--epochs", "2", "--batch-size", "16", "--learning-rate", "0.1",
-         "--seed", "1", "--output-dir", str(out), "--name", "tiny", "--plot"]
+        ["train", "--sizes", "784", "16", "10", "--epochs", "2", "--batch-size", "16",
+         "--learning-rate", "0.1", "--seed", "1", "--output-dir", str(out), "--name", "tiny", "--plot"]
     )  # fmt: skip
     captured = capsys.readouterr()
     assert code == 0, captured.err

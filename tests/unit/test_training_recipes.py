@@ -15,7 +15,12 @@ def test_default_recipe_resolves_to_the_documented_softmax_values():
 
 def test_classic_options_on_the_default_preset_get_classic_automatic_values():
     recipe = recipe_from(
-        "default", activation="sigmoid", output="classic", sizes=[784, 30, 10], learning_rate=3.0, batch_size=10
+        "default",
+        activation="sigmoid",
+        output="classic",
+        sizes=[784, 30, 10],
+        learning_rate=3.0,
+        batch_size=10,
     ).resolved()
     assert (recipe.momentum, recipe.weight_decay, recipe.learning_rate_decay) == (0.0, 0.0, 1.0)
     assert recipe.learning_rate == 3.0

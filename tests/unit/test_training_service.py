@@ -24,7 +24,11 @@ def samples():
 def service_for(data):
     ticks = iter(range(1000))
     return TrainingService(
-        InMemoryMnistSource(data), NpzModelFiles(), "9.9.9", clock=lambda: float(next(ticks)), now=lambda: WHEN
+        InMemoryMnistSource(data),
+        NpzModelFiles(),
+        "9.9.9",
+        clock=lambda: float(next(ticks)),
+        now=lambda: WHEN,
     )
 
 
@@ -43,13 +47,20 @@ def test_training_learns_and_records_everything(samples):
     assert [r.epoch for r in seen] == [1, 2, 3]
     assert meta.history == tuple(seen)
     assert seen[-1].train_loss < seen[0].train_loss
-    assert meta.test_accuracy == pytest.approx(trained.network.accuracy(samples.test.images, samples.test.labels))
+    assert meta.test_accuracy == pytest.approx(
+        trained.network.accuracy(samples.test.images, samples.test.labels)
+    )
     assert meta.test_accuracy > 0.5  # 160 real digits, 200 tested (the 160 included): well above chance
     assert meta.training["learning_rate"] == 0.1
     assert meta.training["momentum"] == 0.9
     assert meta.training["train_images"] == 160
     assert meta.training["evaluated_on"] == "test"
-    assert (meta.seed, meta.hippo_version, meta.command, meta.interrupted) == (3, "9.9.9", "hippo train --x", False)
+    assert (meta.seed, meta.hippo_version, meta.command, meta.interrupted) == (
+        3,
+        "9.9.9",
+        "hippo train --x",
+        False,
+    )
     assert meta.data_digests == {"t10k-images-idx3-ubyte": "0f"}
     assert meta.wall_time_seconds > 0
 
@@ -66,11 +77,13 @@ def test_same_seed_same_model(samples):
 def test_saved_model_loads_and_predicts_the_same(samples, tmp_path):
     service = service_for(samples)
     trained = service.train(small(dtype="float64"), samples, name="tiny")
-    npz, js = service.save(trained, tmp_path)
+    npz, _js = service.save(trained, tmp_path)
     network, meta = NpzModelFiles().load(npz)
     assert meta == trained.metadata
     assert network.dtype == np.float64
-    np.testing.assert_array_equal(network.forward(samples.test.images), trained.network.forward(samples.test.images))
+    np.testing.assert_array_equal(
+        network.forward(samples.test.images), trained.network.forward(samples.test.images)
+    )
 
 
 def test_stop_before_the_first_batch_still_gives_a_usable_model(samples):
