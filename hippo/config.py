@@ -50,6 +50,8 @@ class Settings:
     """`PORT`: HTTP port (Railway injects it)."""
     log_level: str = "INFO"
     """`LOG_LEVEL`: logging level."""
+    log_format: str | None = None
+    """`LOG_FORMAT`: `json` or `text`; unset = `json` in production, `text` otherwise."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -82,6 +84,7 @@ class Settings:
             host=get("HOST") or "127.0.0.1",
             port=int(get("PORT") or 8000),
             log_level=(get("LOG_LEVEL") or "INFO").upper(),
+            log_format=(get("LOG_FORMAT") or "").lower() or None,
         )
 
     @property

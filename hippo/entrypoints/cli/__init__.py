@@ -29,8 +29,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the `hippo` command; returns the process exit code."""
     from dotenv import load_dotenv
 
+    from hippo.config import Settings
+    from hippo.entrypoints.logging_setup import configure_from_settings
+
     load_dotenv(override=False)
     args = build_parser().parse_args(argv)
+    try:
+        configure_from_settings(Settings.from_env())
+    except ValueError as exc:
+        print(f"hippo: {exc}", file=sys.stderr)
+        return 2
     code: int = args.handler(args)
     return code
 
