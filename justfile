@@ -50,3 +50,23 @@ serve *args: sync
 # train a network on MNIST; options pass through (`just train --preset best`, `just train --epochs 5`)
 train *args: sync
     hippo train "$@"
+
+# apply the dictionary's schema migrations (DATABASE_URL, else the embedded PostgreSQL)
+upgrade: sync
+    hippo db upgrade
+
+# create a migration from the schema tables: just migrate "add word notes"
+migrate message: sync
+    hippo db revision "{{message}}"
+
+# roll the dictionary's schema back one migration
+downgrade: sync
+    hippo db downgrade
+
+# load the bundled sample vocabulary (idempotent)
+seed: sync
+    hippo vocab seed
+
+# import Princeton WordNet (apt-get install wordnet-base puts it in /usr/share/wordnet)
+import-wordnet dir="/usr/share/wordnet": sync
+    hippo vocab import-wordnet "{{dir}}"

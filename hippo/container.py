@@ -2,17 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 from dependency_injector import containers, providers
 
 from hippo import __version__
+from hippo.adapters.alembic_migrations import AlembicMigrator
+from hippo.adapters.embedded_postgres import EmbeddedPostgres
 from hippo.adapters.mnist_download import MnistFiles
 from hippo.adapters.mnist_idx import IdxMnistSource
 from hippo.adapters.mnist_samples import PackagedMnistSamples
 from hippo.adapters.model_files import NpzModelFiles
+from hippo.adapters.postgres import pool_resource
+from hippo.adapters.postgres_vocabulary import PostgresVocabularyRepository
 from hippo.adapters.training_plot import write_learning_curves
+from hippo.adapters.vocabulary_json import JsonLexicon
+from hippo.adapters.wordnet import WordNetFiles
 from hippo.config import Settings
 from hippo.services.mnist_sampler import MnistSampler
 from hippo.services.training_service import TrainingService
+from hippo.services.vocabulary_import import VocabularyImport
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+"""Alembic scripts (shipped in the sdist next to the package)."""
+
+
+def _database_url(settings: Settings) -> Iterator[str]:
+    """`DATABASE_URL`, else an embedded PostgreSQL under `<HIPPO_DATA_DIR>/pgdata` (stopped at the end)."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    server = EmbeddedPostgres(settings.data_dir / "pgdata")
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+def _ready_database_url(settings: Settings, url: str) -> str:
+    """The URL the app uses: the embedded database is migrated to head first (Neon: `hippo db upgrade`)."""
+    if not settings.database_url:
+        AlembicMigrator(url, MIGRATIONS_DIR).upgrade()
+    return url
 
 
 def _local_mnist(settings: Settings) -> IdxMnistSource | None:
@@ -43,3 +75,13 @@ class Container(containers.DeclarativeContainer):
         TrainingService, mnist=mnist_source, model_files=model_files, hippo_version=__version__
     )
     plot_learning_curves = providers.Object(write_learning_curves)
+
+    # Dictionary storage: DATABASE_URL (Neon) or the embedded PostgreSQL; always `await` the async ones.
+    database_url = providers.Resource(_database_url, settings)
+    migrator = providers.Factory(AlembicMigrator, database_url, MIGRATIONS_DIR)
+    ready_database_url = providers.Singleton(_ready_database_url, settings, database_url)
+    postgres_pool = providers.Resource(pool_resource, ready_database_url)
+    vocabulary_repository = providers.Singleton(PostgresVocabularyRepository, postgres_pool)
+    vocabulary_import = providers.Factory(VocabularyImport, vocabulary_repository)
+    sample_lexicon = providers.Factory(JsonLexicon)
+    wordnet_lexicon = providers.Factory(WordNetFiles)

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Final
 
 from hippo.domain.errors import ConflictError, InvalidArgumentError
-from hippo.domain.vocabulary import PartOfSpeech
+from hippo.domain.vocabulary import PartOfSpeech, RelationType
 
 
 class Unset(Enum):
@@ -298,3 +298,21 @@ def _part_of_speech(value: object) -> PartOfSpeech:
     except ValueError:
         allowed = ", ".join(p.value for p in PartOfSpeech)
         raise InvalidArgumentError(f"part_of_speech must be one of {allowed}; got {value!r}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class TextRelation:
+    """A relation between two words of one language named by their texts (ids are not known yet)."""
+
+    language_code: str
+    text_1: str
+    text_2: str
+    relation_type: RelationType
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """A vocabulary to import: words with their nested data, then relations between them by text."""
+
+    words: tuple[NewWord, ...]
+    relations: tuple[TextRelation, ...] = ()

@@ -7,12 +7,14 @@ import sys
 from collections.abc import Callable, Sequence
 
 from hippo import __version__
-from hippo.entrypoints.cli import serve, train
+from hippo.entrypoints.cli import db, serve, train, vocab
 
 # Each command module exposes `register(subparsers)`; it sets `handler` on its parser.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     serve.register,
     train.register,
+    vocab.register,
+    db.register,
 )
 
 
