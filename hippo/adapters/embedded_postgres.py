@@ -8,6 +8,7 @@ the server, that server. The server stops when the last process using it stops i
 
 from __future__ import annotations
 
+import atexit
 import logging
 import re
 import subprocess
@@ -84,6 +85,7 @@ class EmbeddedPostgres:
             return
         server, self._server = self._server, None
         server.cleanup()
+        atexit.unregister(server._cleanup)  # released now; the package's exit hook would only log late
 
     def __enter__(self) -> Self:
         self.start()
