@@ -70,3 +70,11 @@ seed: sync
 # import Princeton WordNet (apt-get install wordnet-base puts it in /usr/share/wordnet)
 import-wordnet dir="/usr/share/wordnet": sync
     hippo vocab import-wordnet "{{dir}}"
+
+# publish a trained model: `just upload MODEL=models/<name>.npz ACC=97.9` or `just upload models/<name>.npz [--keep-local]`
+upload *args: sync
+    hippo upload "$@"
+
+# list the models in the registry (HF_MODEL_REPO, else the local directory and the shipped models)
+models *args: sync
+    hippo models list "$@"

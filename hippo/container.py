@@ -10,6 +10,8 @@ from dependency_injector import containers, providers
 from hippo import __version__
 from hippo.adapters.alembic_migrations import AlembicMigrator
 from hippo.adapters.embedded_postgres import EmbeddedPostgres
+from hippo.adapters.layered_registry import LayeredModelRegistry
+from hippo.adapters.local_registry import LocalModelRegistry
 from hippo.adapters.mnist_download import MnistFiles
 from hippo.adapters.mnist_idx import IdxMnistSource
 from hippo.adapters.mnist_samples import PackagedMnistSamples
@@ -20,7 +22,10 @@ from hippo.adapters.training_plot import write_learning_curves
 from hippo.adapters.vocabulary_json import JsonLexicon
 from hippo.adapters.wordnet import WordNetFiles
 from hippo.config import Settings
+from hippo.ports.model_registry import ModelRegistry
 from hippo.services.mnist_sampler import MnistSampler
+from hippo.services.model_service import ModelService
+from hippo.services.publish_service import PublishService
 from hippo.services.training_service import TrainingService
 from hippo.services.vocabulary_import import VocabularyImport
 
@@ -45,6 +50,25 @@ def _ready_database_url(settings: Settings, url: str) -> str:
     if not settings.database_url:
         AlembicMigrator(url, MIGRATIONS_DIR).upgrade()
     return url
+
+
+SHIPPED_MODELS_DIR = Path(__file__).resolve().parent / "assets" / "models"
+
+
+def _registry_kind(settings: Settings) -> str:
+    return "hub" if settings.hf_model_repo else "local"
+
+
+def _hub_model_registry(settings: Settings) -> ModelRegistry:
+    # Imported here: huggingface_hub takes about a second to import, and a local setup never needs it.
+    from hippo.adapters.hf_hub_registry import HfHubModelRegistry, make_hf_api
+
+    assert settings.hf_model_repo is not None
+    api = make_hf_api(endpoint=settings.hf_endpoint, token=settings.hf_token)
+    hub = HfHubModelRegistry(api, settings.hf_model_repo, settings.hf_cache_dir)
+    # The shipped models stay servable: the default when the repository lacks it or the Hub is down.
+    shipped = LocalModelRegistry(None, shipped=(SHIPPED_MODELS_DIR,))
+    return LayeredModelRegistry(hub, shipped)
 
 
 def _local_mnist(settings: Settings) -> IdxMnistSource | None:
@@ -85,3 +109,18 @@ class Container(containers.DeclarativeContainer):
     vocabulary_import = providers.Factory(VocabularyImport, vocabulary_repository)
     sample_lexicon = providers.Factory(JsonLexicon)
     wordnet_lexicon = providers.Factory(WordNetFiles)
+
+    # Models: the Hub repository when HF_MODEL_REPO is set, else the local directory + shipped models.
+    model_registry = providers.Selector(
+        providers.Callable(_registry_kind, settings),
+        local=providers.Singleton(
+            LocalModelRegistry,
+            directory=settings.provided.model_dir,
+            shipped=providers.Object((SHIPPED_MODELS_DIR,)),
+        ),
+        hub=providers.Singleton(_hub_model_registry, settings),
+    )
+    model_service = providers.Singleton(
+        ModelService, registry=model_registry, default_name=settings.provided.default_model
+    )
+    publish_service = providers.Factory(PublishService, registry=model_registry)

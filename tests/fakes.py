@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from hippo.domain.errors import ConflictError, InvalidArgumentError, NotFoundError
+from hippo.adapters.local_registry import read_model_pair
+from hippo.domain.errors import (
+    ConflictError,
+    InvalidArgumentError,
+    ModelNotFoundError,
+    NotFoundError,
+    RegistryUnavailableError,
+)
 from hippo.domain.mnist import MnistData
+from hippo.domain.model_catalog import (
+    LoadedModel,
+    ModelFiles,
+    ModelSummary,
+    PublishReceipt,
+    StoredFile,
+    Verification,
+)
+from hippo.domain.model_metadata import ModelMetadata
+from hippo.domain.model_names import validate_model_name
+from hippo.domain.network import Network
 from hippo.domain.vocabulary import (
     BULK_CREATE_LIMIT,
     Definition,
@@ -482,3 +502,82 @@ class InMemoryMnistSource:
     def load(self, *, validation_size: int = 0) -> MnistData:
         self.loads += 1
         return self.data.with_validation(validation_size)
+
+
+class InMemoryModelRegistry:
+    """`ModelRegistry` in a dict: published files are kept as bytes and decoded with the real codec.
+
+    Switches for tests: `available = False` makes every call fail like an unreachable registry;
+    `tamper(file_name, data) -> data` changes what `publish` stores (a registry that keeps something else).
+    `fetches` counts the loads per name.
+    """
+
+    def __init__(self, models: Iterable[tuple[Network, ModelMetadata]] = ()) -> None:
+        self._models: dict[str, LoadedModel] = {}
+        self._files: dict[str, dict[str, bytes]] = {}
+        self.available = True
+        self.tamper: Callable[[str, bytes], bytes] | None = None
+        self.fetches: dict[str, int] = {}
+        for network, metadata in models:
+            self.add(network, metadata)
+
+    @property
+    def location(self) -> str:
+        return "memory"
+
+    def add(self, network: Network, metadata: ModelMetadata) -> None:
+        validate_model_name(metadata.name)
+        self._models[metadata.name] = LoadedModel(network, metadata, source="memory", location="memory")
+        self._files.setdefault(metadata.name, {})
+
+    def _check(self) -> None:
+        if not self.available:
+            raise RegistryUnavailableError("in-memory registry switched off (test)")
+
+    def list_models(self) -> list[ModelSummary]:
+        self._check()
+        return [
+            ModelSummary.from_metadata(
+                model.metadata, len(self._files[name].get(f"{name}.npz", b"")), source="memory"
+            )
+            for name, model in sorted(self._models.items())
+        ]
+
+    def fetch(self, name: str) -> LoadedModel:
+        validate_model_name(name)
+        self._check()
+        self.fetches[name] = self.fetches.get(name, 0) + 1
+        if name not in self._models:
+            raise ModelNotFoundError(
+                f"model {name!r} not found in memory (available: {sorted(self._models)})"
+            )
+        return self._models[name]
+
+    def publish(self, files: ModelFiles, progress: Callable[[str], None] | None = None) -> PublishReceipt:
+        self._check()
+        network, metadata = read_model_pair(files.weights, files.metadata, files.name)
+        stored = {}
+        for path in files.paths:
+            data = Path(path).read_bytes()
+            stored[files.remote_name(path)] = (
+                self.tamper(files.remote_name(path), data) if self.tamper else data
+            )
+        self._files[files.name] = stored
+        self._models[files.name] = LoadedModel(network, metadata, source="memory", location="memory")
+        return PublishReceipt(files.name, "memory", None, tuple(stored))
+
+    def verify(self, files: ModelFiles) -> Verification:
+        self._check()
+        stored = self._files.get(files.name, {})
+        checked, problems = [], []
+        for path in files.paths:
+            data = stored.get(files.remote_name(path))
+            if data is None:
+                problems.append(f"{files.remote_name(path)} is missing")
+                continue
+            checked.append(
+                StoredFile(files.remote_name(path), len(data), sha256=hashlib.sha256(data).hexdigest())
+            )
+            if data != Path(path).read_bytes():
+                problems.append(f"{files.remote_name(path)} differs from {path}")
+        return Verification(files.name, tuple(checked), tuple(problems))

@@ -31,3 +31,27 @@ class UnavailableError(HippoError):
 
 class TrainingDivergedError(HippoError):
     """Training produced NaN or infinite parameters (usually: the learning rate is too high)."""
+
+
+class InvalidModelNameError(InvalidArgumentError):
+    """A model name is not in the safe subset (letters, digits, `-`, `_`, `.`; no paths)."""
+
+
+class ModelNotFoundError(NotFoundError):
+    """No model of that name in the registry; the message names the model and where it looked."""
+
+
+class ModelRegistryError(HippoError):
+    """The model registry cannot do what was asked; the message names registry, model and cause."""
+
+
+class RegistryUnavailableError(ModelRegistryError, UnavailableError):
+    """The registry cannot be reached (network down, timeout, server error) and nothing is cached."""
+
+
+class RegistryAccessError(ModelRegistryError):
+    """The registry refused access: repository missing, or private without a valid token, or read-only."""
+
+
+class PublishVerificationError(ModelRegistryError):
+    """What the registry stores after a publish differs from the local files (size or hash)."""

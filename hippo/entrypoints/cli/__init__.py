@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from hippo import __version__
-from hippo.entrypoints.cli import db, serve, train, vocab
+from hippo.entrypoints.cli import db, models, serve, train, vocab
 
 # Each command module exposes `register(subparsers)`; it sets `handler` on its parser.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
@@ -15,6 +15,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     train.register,
     vocab.register,
     db.register,
+    models.register,
 )
 
 
