@@ -26,6 +26,7 @@ from typing import BinaryIO
 from tqdm import tqdm
 
 from hippo.adapters.mnist_idx import CANONICAL_SHA256, FILE_NAMES, IdxMnistSource, find_file, read_bytes
+from hippo.adapters.model_files import current_umask
 from hippo.domain.errors import MnistDataError
 from hippo.domain.mnist import MnistData
 
@@ -148,6 +149,7 @@ class MnistFiles:
             expected = self.digests.get(name)
             if expected is not None and digest != expected:
                 raise _CorruptDownloadError(f"SHA-256 {digest} of the content is not the expected {expected}")
+            os.chmod(tmp, 0o666 & ~current_umask())
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)

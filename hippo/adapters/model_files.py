@@ -31,6 +31,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,6 +43,8 @@ from hippo.domain.model_metadata import ModelMetadata
 from hippo.domain.network import Network
 
 FORMAT_VERSION = 1
+DEFAULT_MODEL_NAME = "mnist-relu-100"
+"""The model shipped inside the package (``hippo/assets/models/mnist-relu-100.{npz,json}``)."""
 ACTIVATIONS = ("sigmoid", "relu", "tanh")
 OUTPUTS = ("softmax", "classic")
 DTYPES = ("float32", "float64")
@@ -128,10 +131,18 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp creates 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process umask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def save_model(directory: Path, network: NetworkLike, metadata: ModelMetadata) -> tuple[Path, Path]:
@@ -343,3 +354,8 @@ class NpzModelFiles:
 
     def load(self, npz_path: Path) -> tuple[Network, ModelMetadata]:
         return load_model(npz_path)
+
+
+def packaged_models_dir() -> Path:
+    """The directory of the models shipped inside the package (``hippo/assets/models``)."""
+    return Path(str(resources.files("hippo").joinpath("assets", "models")))

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from hippo.adapters.model_files import (
+    current_umask,
     decode_npz,
     encode_npz,
     model_paths,
@@ -256,3 +257,32 @@ def test_metadata_non_finite_history_is_written_as_null(tmp_path):
         ModelMetadata(name="n", sizes=(2, 2), activation="relu", test_accuracy=97.0)
     back = ModelMetadata.from_dict(meta.to_dict())
     assert np.isnan(back.history[0].train_loss)
+
+
+def earlier_service_forward(npz_path, x):
+    """What the earlier Hippo computed: a = sigmoid(W a + b) layer by layer, column vectors, float64."""
+    with np.load(npz_path, allow_pickle=False) as raw:
+        a = np.asarray(x, dtype=np.float64).T
+        for i in range(int(raw["num_layers"]) - 1):
+            a = 1.0 / (1.0 + np.exp(-(raw[f"weight_{i}"] @ a + raw[f"bias_{i}"])))
+    return a.T
+
+
+def test_legacy_file_computes_exactly_what_the_earlier_service_did():
+    from hippo.adapters.mnist_samples import PackagedMnistSamples
+    from hippo.adapters.model_files import load_network
+
+    network = load_network(LEGACY_NPZ)
+    assert (network.output, network.activation, network.dtype) == ("classic", "sigmoid", np.float64)
+    x = PackagedMnistSamples().samples().images
+    expected = earlier_service_forward(LEGACY_NPZ, x)
+    np.testing.assert_allclose(network.forward(x), expected, rtol=1e-12, atol=1e-13)
+    np.testing.assert_array_equal(network.predict(x), expected.argmax(axis=1))
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    params = make_params()
+    npz, js = save_model(tmp_path, params, metadata_for(params))
+    expected = 0o666 & ~current_umask()
+    assert npz.stat().st_mode & 0o777 == expected
+    assert js.stat().st_mode & 0o777 == expected
