@@ -86,7 +86,7 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
             existing = await self._existing(con, [w.key for w in unique])
             missing = [w for w in unique if w.key not in existing]
             if missing:
-                await rows.insert_words(con, missing)
+                await rows.insert_words(con, missing, build=False)
             return len(missing)
 
     @staticmethod
