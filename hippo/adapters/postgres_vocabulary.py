@@ -100,7 +100,7 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
         return {(r[0], r[1]) for r in found}
 
     async def get_word(self, word_id: int) -> WordDetails:
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             return await self._details(con, word_id)
 
     @staticmethod
@@ -116,7 +116,7 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
 
     async def find_word(self, language_code: str, text: str, *, through_forms: bool = False) -> WordDetails:
         language = language_code.lower()
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             row = await con.fetchrow(
                 rows.DETAILS + " WHERE w.language_code = $1 AND w.word_text = $2", language, text
             )
@@ -127,7 +127,7 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
         return rows.details_from(row)
 
     async def word_ids(self, language_code: str, texts: Sequence[str]) -> dict[str, int]:
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             found = await con.fetch(
                 "SELECT word_text, id FROM words WHERE language_code = $1 AND word_text = ANY($2::text[])",
                 language_code.lower(),
@@ -139,7 +139,7 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
         self, *, search: str | None = None, language: str | None = None, page: int = 1, page_size: int = 100
     ) -> Page[Word]:
         offset = check_page(page, page_size)
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             items, total = await self._search.run(
                 con,
                 search or None,
@@ -153,7 +153,7 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
         self, *, search: str | None = None, language: str | None = None, page: int = 1, page_size: int = 100
     ) -> Page[WordDetails]:
         found = await self.list_words(search=search, language=language, page=page, page_size=page_size)
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             fetched = await con.fetch(
                 rows.DETAILS + " WHERE w.id = ANY($1::int[])", [w.id for w in found.items]
             )

@@ -8,11 +8,20 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from hippo.adapters import postgres_vocabulary_rows as rows
-from hippo.domain.errors import ConflictError, InvalidArgumentError, NotFoundError
+from hippo.domain.errors import ConflictError, InvalidArgumentError, NotFoundError, UnavailableError
 from hippo.domain.vocabulary import Word, WordDetails, is_storable_id
 
 TOUCH = "UPDATE words SET updated_at = now() WHERE id = $1"
 """Mark a word changed (its own fields or its definitions, examples, tags or forms)."""
+
+CONNECTION_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+)
+"""Driver failures that mean "the database is not reachable now", as opposed to a bad query."""
 
 MAX_OFFSET = 2**62
 """Offsets beyond this are clamped (an empty page), never an int8 overflow."""
@@ -25,9 +34,21 @@ class PostgresStore:
         self._pool = pool
 
     @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection; an unreachable database (down, restarting, network) is `UnavailableError`.
+
+        The pool replaces broken connections on a later acquire, so service resumes by itself.
+        """
+        try:
+            async with self._pool.acquire() as con:
+                yield con
+        except CONNECTION_ERRORS as error:
+            raise UnavailableError(f"The database cannot be reached ({type(error).__name__})") from error
+
+    @asynccontextmanager
     async def _tx(self) -> AsyncIterator[asyncpg.Connection]:
         """A connection in a transaction; driver integrity errors become domain errors (races)."""
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             try:
                 async with con.transaction():
                     yield con

@@ -46,7 +46,7 @@ class PostgresDefinitions(PostgresStore):
             return rows.definition_from(await con.fetchrow(rows.DEFINITION, definition_id))
 
     async def get_definition(self, definition_id: int) -> Definition:
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             return await self._definition(con, definition_id)
 
     @staticmethod
@@ -111,7 +111,7 @@ class PostgresDefinitions(PostgresStore):
             return Example(example_id, definition_id, new.example_text, new.source)
 
     async def get_example(self, example_id: int) -> Example:
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             example, _ = await self._example(con, example_id)
             return example
 

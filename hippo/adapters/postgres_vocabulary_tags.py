@@ -43,7 +43,7 @@ class PostgresTagsRelationsForms(PostgresStore):
             return Tag(tag_id, new.name, new.description)
 
     async def get_tag(self, tag_id: int) -> Tag:
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             return await self._tag(con, tag_id)
 
     @staticmethod
@@ -62,7 +62,7 @@ class PostgresTagsRelationsForms(PostgresStore):
             low, high = prefix_bounds(search)
             where = ' WHERE lower(name) COLLATE "C" >= $1 AND lower(name) COLLATE "C" < $2'
             args = [low, high or low + "\U0010ffff"]
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             total = await con.fetchval("SELECT count(*) FROM tags" + where, *args)
             found = await con.fetch(
                 f'SELECT id, name, description FROM tags{where} ORDER BY name COLLATE "C", id'
@@ -151,7 +151,7 @@ class PostgresTagsRelationsForms(PostgresStore):
             args.append(RelationType(relation_type).value)
             conditions.append(f"relation_type = ${len(args)}")
         where = (" WHERE " + " AND ".join(conditions)) if conditions else ""
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             total = await con.fetchval("SELECT count(*) FROM word_relations" + where, *args)
             found = await con.fetch(
                 f"SELECT word_id_1, word_id_2, relation_type FROM word_relations{where}"
@@ -203,7 +203,7 @@ class PostgresTagsRelationsForms(PostgresStore):
             await con.execute(TOUCH, word_id)
 
     async def counts(self) -> VocabularyCounts:
-        async with self._pool.acquire() as con:
+        async with self._connection() as con:
             row = await con.fetchrow(
                 "SELECT (SELECT count(*) FROM words), (SELECT count(*) FROM definitions),"
                 " (SELECT count(*) FROM examples), (SELECT count(*) FROM tags),"

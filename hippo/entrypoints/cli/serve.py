@@ -1,18 +1,71 @@
-"""`hippo serve`: start the HTTP API."""
+"""`hippo serve`: start the HTTP API (granian by default; uvicorn on request).
+
+On the embedded defaults (no `DATABASE_URL`, no `HF_MODEL_REPO`) this serves the model shipped in the
+package and a dictionary in an embedded PostgreSQL under `HIPPO_DATA_DIR`, migrated on startup.
+Granian was measured faster than uvicorn here (benchmarks/serve.py): it is the default server.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+APP_FACTORY = "hippo.entrypoints.http.asgi:create"
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("serve", help="start the HTTP API")
     parser.add_argument("--host", default=None, help="interface to bind (default: $HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="port (default: $PORT or 8000)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
+    parser.add_argument(
+        "--server", choices=("granian", "uvicorn"), default="granian", help="ASGI server (default: granian)"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("hippo serve: the HTTP API is not built yet (see the HTTP API issue).", file=sys.stderr)
-    return 2
+    from hippo.config import Settings
+    from hippo.entrypoints.http.startup import StartupRefusedError, check_startup
+
+    settings = Settings.from_env()
+    try:
+        check_startup(settings)
+    except StartupRefusedError as exc:
+        print(f"hippo serve: refusing to start: {exc}", file=sys.stderr)
+        return 2
+    host = args.host or settings.host
+    port = args.port if args.port is not None else settings.port
+    level = settings.log_level.lower()
+    print(f"hippo serve: http://{host}:{port} (docs at /docs) with {args.server}", file=sys.stderr)
+    if args.server == "uvicorn":
+        import uvicorn
+
+        uvicorn.run(
+            APP_FACTORY,
+            factory=True,
+            host=host,
+            port=port,
+            workers=args.workers,
+            log_level=level,
+            access_log=False,
+            loop="uvloop",
+            http="httptools",
+        )
+        return 0
+    from granian import Granian
+    from granian.constants import Interfaces, Loops
+    from granian.log import LogLevels
+
+    Granian(
+        APP_FACTORY,
+        factory=True,
+        interface=Interfaces.ASGI,
+        address=host,
+        port=port,
+        workers=args.workers,
+        loop=Loops.uvloop,
+        log_level=LogLevels(level if level in {"debug", "info", "warning", "error", "critical"} else "info"),
+        log_access=False,
+    ).serve()
+    return 0

@@ -1,0 +1,1 @@
+"""Wire schemas (msgspec Structs) of the HTTP API, kept apart from the domain types."""
