@@ -1,0 +1,247 @@
+"""HTTP serving benchmark: predictions/s and latency, word lookups/s, cold start (granian vs uvicorn).
+
+Starts `hippo serve` (one worker, loopback) on the embedded defaults in a scratch data directory, then
+drives it with `wrk` (Debian: ``apt-get install -y wrk``; a C load generator, so the client is not the
+bottleneck; it gets one thread) and reports medians of repeats:
+
+- ``POST /v1/predict`` with a real MNIST test digit at concurrency 1, 8 and 64: requests/s, p50, p99;
+- ``GET /v1/dictionary/words/en/{word}`` at concurrency 8 on a loaded dictionary (2,000 words, each with
+  a definition and an example), rotating over the words;
+- cold start: process start to the first ``/healthz`` that says ``healthy`` (model cached, Numba cache
+  warm, the embedded PostgreSQL already initialised): the first start of each server is discarded.
+
+Both servers run side by side (alternating), so the ratio granian/uvicorn is measured under the same
+machine load. Usage::
+
+    python benchmarks/serve.py [--duration 8] [--repeats 3] [--servers granian,uvicorn] [--json out.json]
+
+The earlier service measured 1,711 / 1,872 / 2,048 predictions/s at concurrency 1 / 8 / 64 on these
+machines (p99 1.1 / 7.3 / 51 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "benchmark-token"
+WORDS = 2000
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def request(
+    url: str, body: bytes | None = None, method: str = "GET", timeout: float = 5.0
+) -> tuple[int, bytes]:
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"}
+    req = urllib.request.Request(url, data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+class Server:
+    """`hippo serve` in a subprocess on a free loopback port."""
+
+    def __init__(self, kind: str, data_dir: Path) -> None:
+        self.kind = kind
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = data_dir / f"{kind}.log"
+
+    def start(self) -> float:
+        """Start; return seconds until `/healthz` said healthy."""
+        env = {
+            **os.environ,
+            "HIPPO_DATA_DIR": str(self.data_dir),
+            "HIPPO_ADMIN_TOKEN": TOKEN,
+            "LOG_LEVEL": "WARNING",
+        }
+        for name in ("DATABASE_URL", "HF_MODEL_REPO", "DEFAULT_MODEL", "ALLOWED_ORIGINS", "HIPPO_ENV"):
+            env.pop(name, None)
+        command = [sys.executable, "-m", "hippo", "serve", "--port", str(self.port), "--server", self.kind]
+        started = time.perf_counter()
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+        deadline = started + 120
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.kind} exited with {self.process.returncode}; see {self.log}")
+            try:
+                status, body = request(f"{self.base}/healthz", timeout=1.0)
+                if status == 200 and json.loads(body)["status"] == "healthy":
+                    return time.perf_counter() - started
+            except OSError:
+                pass
+            time.sleep(0.005)
+        raise RuntimeError(f"{self.kind} did not become healthy; see {self.log}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def digit_body() -> bytes:
+    sys.path.insert(0, str(ROOT))
+    from hippo.adapters.mnist_samples import PackagedMnistSamples
+
+    image = PackagedMnistSamples().samples().images[0]
+    return json.dumps({"pixels": [round(float(v), 6) for v in image]}).encode()
+
+
+def load_dictionary(base: str) -> list[str]:
+    texts = [f"word{i:05d}" for i in range(WORDS)]
+    for start in range(0, WORDS, 500):
+        batch = [
+            {
+                "word_text": text,
+                "language_code": "en",
+                "definitions": [
+                    {
+                        "definition_text": f"The meaning of {text}.",
+                        "part_of_speech": "noun",
+                        "examples": [{"example_text": f"A sentence with {text}."}],
+                    }
+                ],
+            }
+            for text in texts[start : start + 500]
+        ]
+        status, body = request(f"{base}/v1/dictionary/words", json.dumps(batch).encode(), "POST", timeout=60)
+        if status not in (201, 409):
+            raise RuntimeError(f"loading the dictionary failed: {status} {body[:200]!r}")
+    return texts
+
+
+def wrk(url: str, connections: int, duration: float, script: Path) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise RuntimeError(f"{non2xx.group(1)} error responses from {url}")
+
+    def latency(pct: str) -> float:
+        value, unit = re.search(rf"{pct}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+
+    return {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99")}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=8.0, help="seconds per wrk run")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--servers", default="granian,uvicorn")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install -y wrk)", file=sys.stderr)
+        return 2
+    kinds = args.servers.split(",")
+    scratch = Path(tempfile.mkdtemp(prefix="hippo-bench-"))
+    scripts = scratch / "scripts"
+    scripts.mkdir()
+    (scratch / "digit.json").write_bytes(digit_body())
+    predict_lua = scripts / "predict.lua"
+    predict_lua.write_text(
+        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        f'local f = io.open("{scratch / "digit.json"}", "r"); wrk.body = f:read("*a"); f:close()\n'
+    )
+    results: dict[str, dict[str, list[float]]] = {k: {} for k in kinds}
+    try:
+        data_dir = scratch / "data"
+        data_dir.mkdir()
+        # First start of each server: initialises the embedded PostgreSQL and caches (discarded).
+        for kind in kinds:
+            server = Server(kind, data_dir)
+            server.start()
+            if kind == kinds[0]:
+                texts = load_dictionary(server.base)
+            server.stop()
+        lookup_lua = scripts / "lookup.lua"
+        lookup_lua.write_text(
+            "local words = {" + ",".join(f'"{t}"' for t in texts) + "}\nlocal i = 0\n"
+            "request = function()\n  i = i % #words + 1\n"
+            '  return wrk.format("GET", "/v1/dictionary/words/en/" .. words[i])\nend\n'
+        )
+        for repeat in range(args.repeats):
+            for kind in kinds:
+                server = Server(kind, data_dir)
+                cold = server.start()
+                record = results[kind]
+                record.setdefault("cold_start_s", []).append(cold)
+                try:
+                    wrk(f"{server.base}/v1/predict", 8, 1.0, predict_lua)  # connection warm-up
+                    for c in (1, 8, 64):
+                        m = wrk(f"{server.base}/v1/predict", c, args.duration, predict_lua)
+                        for key, value in m.items():
+                            record.setdefault(f"predict_c{c}_{key}", []).append(value)
+                    m = wrk(f"{server.base}/v1/dictionary/words/en/word00000", 8, args.duration, lookup_lua)
+                    for key, value in m.items():
+                        record.setdefault(f"lookup_c8_{key}", []).append(value)
+                finally:
+                    server.stop()
+                print(f"repeat {repeat + 1}/{args.repeats} {kind}: done", file=sys.stderr)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    medians = {k: {m: statistics.median(v) for m, v in r.items()} for k, r in results.items()}
+    rows = [
+        ("predict c=1 req/s", "predict_c1_rps"),
+        ("predict c=1 p50 ms", "predict_c1_p50_ms"),
+        ("predict c=1 p99 ms", "predict_c1_p99_ms"),
+        ("predict c=8 req/s", "predict_c8_rps"),
+        ("predict c=8 p50 ms", "predict_c8_p50_ms"),
+        ("predict c=8 p99 ms", "predict_c8_p99_ms"),
+        ("predict c=64 req/s", "predict_c64_rps"),
+        ("predict c=64 p50 ms", "predict_c64_p50_ms"),
+        ("predict c=64 p99 ms", "predict_c64_p99_ms"),
+        ("lookup c=8 req/s", "lookup_c8_rps"),
+        ("lookup c=8 p99 ms", "lookup_c8_p99_ms"),
+        ("cold start s", "cold_start_s"),
+    ]
+    header = "| metric | " + " | ".join(kinds) + (" | ratio |" if len(kinds) == 2 else " |")
+    print(header)
+    print("|---" * (len(kinds) + 1 + (len(kinds) == 2)) + "|")
+    for label, key in rows:
+        values = [medians[k].get(key, float("nan")) for k in kinds]
+        cells = " | ".join(f"{v:,.2f}" if v < 100 else f"{v:,.0f}" for v in values)
+        ratio = f" | {values[0] / values[1]:.2f}" if len(kinds) == 2 and values[1] else ""
+        print(f"| {label} | {cells}{ratio} |")
+    print(f"(medians of {args.repeats} repeats, {args.duration:g} s per run, wrk -t1, one server worker)")
+    if args.json:
+        args.json.write_text(json.dumps({"medians": medians, "runs": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
