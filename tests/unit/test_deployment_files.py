@@ -73,6 +73,15 @@ def test_railway_starts_hippo_serve_on_the_injected_port():
     assert shlex.split(start)[1] == "serve"
 
 
+def test_railway_runs_the_migrations_before_each_deploy():
+    commands = RAILWAY["deploy"]["preDeployCommand"]
+    assert isinstance(commands, list)
+    assert commands
+    for command in commands:
+        parses_as_hippo_command(command)
+    assert any(shlex.split(c)[1:3] == ["db", "upgrade"] for c in commands)
+
+
 def test_railway_checks_health_and_restarts_on_failure():
     deploy = RAILWAY["deploy"]
     assert deploy["healthcheckPath"] == "/healthz"
