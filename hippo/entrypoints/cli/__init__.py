@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from hippo import __version__
-from hippo.entrypoints.cli import db, models, serve, train, vocab
+from hippo.entrypoints.cli import db, doctor, models, serve, train, vocab
 
 # Each command module exposes `register(subparsers)`; it sets `handler` on its parser.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
@@ -16,6 +16,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     vocab.register,
     db.register,
     models.register,
+    doctor.register,
 )
 
 
