@@ -405,3 +405,30 @@ def _tree(files: dict[str, StoredFile], prefix: str, recursive: bool) -> list[di
     for folder in sorted(folders):
         out.append({"type": "directory", "path": folder, "oid": hashlib.sha1(folder.encode()).hexdigest()})
     return out
+
+
+def main() -> None:
+    """Run the server in the foreground: ``python -m tests.hub_server --repo alice/mnist``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Hub-compatible test server on 127.0.0.1 (in memory)")
+    parser.add_argument("--port", type=int, default=0, help="0 = any free port")
+    parser.add_argument("--repo", action="append", default=[], help="repository to create (repeatable)")
+    parser.add_argument("--private", action="append", default=[], help="private repository to create")
+    parser.add_argument("--token", default="hf_test_write_token", help="the token it accepts")
+    args = parser.parse_args()
+    hub = FakeHub(tokens=(args.token,)).start(args.port)
+    for repo in args.repo:
+        hub.create_repo(repo)
+    for repo in args.private:
+        hub.create_repo(repo, private=True)
+    print(f"Hub-compatible test server on {hub.url} (token {args.token}); Ctrl-C stops it", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        hub.stop()
+
+
+if __name__ == "__main__":
+    main()
