@@ -9,8 +9,10 @@ Starts the loopback Hub-compatible test server, uploads a trained model with `hi
 - hub-down  : server stopped, cache filled (connection refused -> cached copy + warning)
 
 Reports medians over --repeats of the in-process load time (`fetch` through the registry, measured by
-ModelService) and of the whole process wall time, and their ratios to the local baseline. The loopback
-server has no network latency: on the real Hub, cold adds the download of the .npz.
+ModelService) and of the whole process wall time, and their ratios to the local baseline. A fresh
+process's first load includes Numba's start-up (the Network constructor calls a jitted helper), so a
+second table times `registry.fetch` in this process after a warm-up: the registry's own cost. The
+loopback server has no network latency: on the real Hub, cold adds the download of the .npz.
 
     python benchmarks/model_load.py [--repeats 7] [--model path/to/model.npz]
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import statistics
@@ -106,9 +109,11 @@ def main() -> None:
         record("local", local_env)
         record("hub-cold", {**hub_env, "HF_CACHE_DIR": str(work / f"cold-{i}")})
         record("hub-warm", {**hub_env, "HF_CACHE_DIR": str(warm_cache)})
+    in_process = time_in_process(hub, name, local, work, args.repeats * 5)
     hub.stop()
     for _ in range(args.repeats):
         record("hub-down", {**hub_env, "HF_CACHE_DIR": str(warm_cache)})
+    in_process["hub-down"] = fetch_times(hub_registry(hub, work / "warm-in-process"), name, args.repeats * 5)
 
     size = (local / f"{name}.npz").stat().st_size
     print(
@@ -124,7 +129,51 @@ def main() -> None:
             f"{kind:<10} {','.join(sorted(sources[kind])):<7} {1000 * load:9.1f} {load / base_load:8.2f} "
             f"{1000 * wall:11.0f} {wall / base_wall:8.2f}"
         )
+    print(f"\nregistry.fetch in one process after a warm-up, {args.repeats * 5} repeats, medians")
+    base = statistics.median(in_process["local"])
+    print(f"{'kind':<10} {'fetch ms':>9} {'x local':>8}")
+    for kind, times in in_process.items():
+        print(f"{kind:<10} {1000 * statistics.median(times):9.2f} {statistics.median(times) / base:8.2f}")
     shutil.rmtree(work, ignore_errors=True)
+
+
+def hub_registry(hub: FakeHub, cache: Path):
+    from huggingface_hub import HfApi
+
+    from hippo.adapters.hf_hub_registry import HfHubModelRegistry
+
+    return HfHubModelRegistry(HfApi(endpoint=hub.url, token=TOKEN), REPO, cache)
+
+
+def fetch_times(registry, name: str, repeats: int, fresh_cache=None) -> list[float]:
+    times = []
+    for i in range(repeats):
+        if fresh_cache is not None:
+            registry = fresh_cache(i)
+        started = time.perf_counter()
+        registry.fetch(name)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def time_in_process(hub: FakeHub, name: str, local: Path, work: Path, repeats: int) -> dict[str, list[float]]:
+    import huggingface_hub.constants
+
+    from hippo.adapters.local_registry import LocalModelRegistry
+
+    huggingface_hub.constants.HF_HUB_DISABLE_XET = True
+    logging.getLogger("hippo").setLevel(logging.ERROR)  # the hub-down runs would log a warning each
+    local_registry = LocalModelRegistry(local)
+    local_registry.fetch(name)  # Numba start-up, paid once per process
+    warm = hub_registry(hub, work / "warm-in-process")
+    warm.fetch(name)
+    return {
+        "local": fetch_times(local_registry, name, repeats),
+        "hub-cold": fetch_times(
+            warm, name, repeats, lambda i: hub_registry(hub, work / f"cold-in-process-{i}")
+        ),
+        "hub-warm": fetch_times(warm, name, repeats),
+    }
 
 
 if __name__ == "__main__":
