@@ -119,12 +119,12 @@ class HfHubModelRegistry:
         entries = self._api("GET", "tree", params={"recursive": False, "expand": False})
         return {entry["path"]: _repo_file(entry) for entry in entries if entry.get("type") == "file"}
 
-    def _download(self, filename: str, force: bool = False) -> Path:
+    def _download(self, filename: str, force: bool = False, commit: str | None = None) -> Path:
         def call() -> str:
             return hf_hub_download(
                 self.repo_id,
                 filename,
-                revision=self.revision,
+                revision=commit or self.revision,
                 cache_dir=self.cache_dir,
                 endpoint=self._endpoint,
                 token=self._token,
@@ -134,18 +134,25 @@ class HfHubModelRegistry:
 
         return Path(self._guard(call))
 
-    def _probe(self, filename: str) -> None:
-        """One HEAD request, bounded and never retried: is the Hub there and does it have the file?"""
+    def _probe(self, filename: str) -> str | None:
+        """One HEAD request, bounded and never retried: is the Hub there and does it have the file?
+
+        Returns the commit `revision` points at. Downloading at that commit costs no further request
+        when the snapshot is cached (the cache is keyed by commit).
+        """
         url = hf_hub_url(self.repo_id, filename, revision=self.revision, endpoint=self._endpoint)
-        self._guard(lambda: get_hf_file_metadata(url, token=self._token, timeout=self.timeout))
+        meta = self._guard(lambda: get_hf_file_metadata(url, token=self._token, timeout=self.timeout))
+        commit: str | None = meta.commit_hash
+        return commit
 
     # ------------------------------------------------------------------ the port
     def fetch(self, name: str) -> LoadedModel:
         validate_model_name(name)
         filenames = [f"{name}.npz", f"{name}.json"]
         try:
-            self._probe(filenames[0])
-            paths = [self._download(f) for f in filenames]
+            commit = self._probe(filenames[0])
+            paths = [self._download(f, commit=commit) for f in filenames]
+            self._cache.remember(commit)
         except HubFailureError as failure:
             if failure.kind == "missing":
                 raise ModelNotFoundError(
@@ -156,7 +163,7 @@ class HfHubModelRegistry:
             if (damage := HubCache.damage(path)) is not None:
                 logger.warning("%s; downloading %s again", damage, filenames[i])
                 try:
-                    paths[i] = self._download(filenames[i], force=True)
+                    paths[i] = self._download(filenames[i], force=True, commit=commit)
                 except HubFailureError as failure:
                     raise ModelFileError(
                         f"{damage}; downloading it again failed: {failure.cause}"

@@ -105,6 +105,18 @@ class HubCache:
             snapshots = [current, *(s for s in snapshots if s != current)]
         return snapshots
 
+    def remember(self, commit: str | None) -> None:
+        """Point `revision` at `commit` (what huggingface_hub does when it downloads by branch name)."""
+        if not commit:
+            return
+        ref = self.root / "refs" / self.revision
+        try:
+            ref.parent.mkdir(parents=True, exist_ok=True)
+            if not ref.is_file() or ref.read_text().strip() != commit:
+                ref.write_text(commit)
+        except OSError:
+            pass  # a read-only cache still serves; the lookup falls back to the newest snapshot
+
     def find(self, filenames: Iterable[str]) -> list[Path] | None:
         """The cached copies of all `filenames` from one snapshot, or None."""
         names = list(filenames)

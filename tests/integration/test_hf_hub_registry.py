@@ -195,3 +195,19 @@ def test_publishing_identical_files_again_makes_no_new_commit_and_still_verifies
     assert len(fake_hub.repos[REPO].commits) == commits_before
     assert again.revision == first.revision
     assert registry.verify(files).ok
+
+
+def test_warm_fetch_costs_one_request_and_offline_serves_the_latest(fake_hub, hub_registry, tmp_path):
+    registry = hub_registry()
+    registry.publish(write_model(tmp_path / "v1", "evolving", seed=1))
+    registry.fetch("evolving")
+    seen = len(fake_hub.requests)
+    registry.fetch("evolving")
+    assert fake_hub.requests[seen:] == [f"HEAD /{REPO}/resolve/main/evolving.npz"]
+    registry.publish(write_model(tmp_path / "v2", "evolving", seed=2))
+    registry.publish(write_model(tmp_path / "v3", "unrelated", seed=3))
+    assert same_weights(registry.fetch("evolving").network, make_model("x", seed=2)[0])
+    fake_hub.stop()
+    offline = hub_registry().fetch("evolving")
+    assert offline.source == "cache"
+    assert same_weights(offline.network, make_model("x", seed=2)[0])

@@ -155,7 +155,9 @@ def test_a_trained_model_loads_in_a_fresh_process_from_the_hub_then_from_the_cac
     models.mkdir()
     for suffix in (".npz", ".json"):  # a model trained by the earlier Hippo (92.91 % on MNIST)
         shutil.copy(DATA / f"orig-sigmoid-30{suffix}", models / f"orig-sigmoid-30{suffix}")
-    env = hippo_env(fake_hub, tmp_path, DEFAULT_MODEL="orig-sigmoid-30")
+    # No JIT in the child processes: they test where the model comes from, and Numba's start-up (seconds
+    # on a busy machine) would dominate; benchmarks/model_load.py measures real start-ups.
+    env = hippo_env(fake_hub, tmp_path, DEFAULT_MODEL="orig-sigmoid-30", NUMBA_DISABLE_JIT="1")
     upload = hippo("upload", str(models / "orig-sigmoid-30.npz"), env=env, cwd=tmp_path)
     assert upload.returncode == 0, upload.stderr
     assert not (models / "orig-sigmoid-30.npz").exists()
@@ -175,8 +177,3 @@ def test_a_trained_model_loads_in_a_fresh_process_from_the_hub_then_from_the_cac
     assert warm_row["source"] == "cache"
     assert warm_row["sizes"] == [784, 30, 10]
     assert "serving model orig-sigmoid-30 from the cache" in warm.stderr
-
-    uncached = hippo_process("models", "load", "never-downloaded", env=env, cwd=tmp_path)
-    assert uncached.returncode == 1
-    assert "never-downloaded" in uncached.stderr
-    assert "no cached copy" in uncached.stderr
