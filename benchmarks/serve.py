@@ -80,7 +80,24 @@ class Server:
         }
         for name in ("DATABASE_URL", "HF_MODEL_REPO", "DEFAULT_MODEL", "ALLOWED_ORIGINS", "HIPPO_ENV"):
             env.pop(name, None)
-        command = [sys.executable, "-m", "hippo", "serve", "--port", str(self.port), "--server", self.kind]
+        if self.kind == "bare":
+            command = [
+                sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--loop", "uvloop",
+                "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1", "--log-level", "warning",
+                "bare_app:create",
+            ]  # fmt: skip
+            env["PYTHONPATH"] = str(ROOT / "benchmarks")
+        else:
+            command = [
+                sys.executable,
+                "-m",
+                "hippo",
+                "serve",
+                "--port",
+                str(self.port),
+                "--server",
+                self.kind,
+            ]
         started = time.perf_counter()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -140,7 +157,16 @@ def load_dictionary(base: str) -> list[str]:
 
 def wrk(url: str, connections: int, duration: float, script: Path) -> dict[str, float]:
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{max(1, round(duration))}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -161,7 +187,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=8.0, help="seconds per wrk run")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--servers", default="granian,uvicorn")
+    parser.add_argument(
+        "--servers", default="granian,uvicorn,bare", help="hippo serve with granian/uvicorn; bare = baseline"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -182,10 +210,11 @@ def main() -> int:
         data_dir = scratch / "data"
         data_dir.mkdir()
         # First start of each server: initialises the embedded PostgreSQL and caches (discarded).
+        texts: list[str] = []
         for kind in kinds:
             server = Server(kind, data_dir)
             server.start()
-            if kind == kinds[0]:
+            if kind != "bare" and not texts:
                 texts = load_dictionary(server.base)
             server.stop()
         lookup_lua = scripts / "lookup.lua"
@@ -206,9 +235,10 @@ def main() -> int:
                         m = wrk(f"{server.base}/v1/predict", c, args.duration, predict_lua)
                         for key, value in m.items():
                             record.setdefault(f"predict_c{c}_{key}", []).append(value)
-                    m = wrk(f"{server.base}/v1/dictionary/words/en/word00000", 8, args.duration, lookup_lua)
-                    for key, value in m.items():
-                        record.setdefault(f"lookup_c8_{key}", []).append(value)
+                    if kind != "bare":
+                        url = f"{server.base}/v1/dictionary/words/en/word00000"
+                        for key, value in wrk(url, 8, args.duration, lookup_lua).items():
+                            record.setdefault(f"lookup_c8_{key}", []).append(value)
                 finally:
                     server.stop()
                 print(f"repeat {repeat + 1}/{args.repeats} {kind}: done", file=sys.stderr)
@@ -229,14 +259,18 @@ def main() -> int:
         ("lookup c=8 p99 ms", "lookup_c8_p99_ms"),
         ("cold start s", "cold_start_s"),
     ]
-    header = "| metric | " + " | ".join(kinds) + (" | ratio |" if len(kinds) == 2 else " |")
+    ratio = "granian" in kinds and "uvicorn" in kinds
+    header = "| metric | " + " | ".join(kinds) + (" | granian/uvicorn |" if ratio else " |")
     print(header)
-    print("|---" * (len(kinds) + 1 + (len(kinds) == 2)) + "|")
+    print("|---" * (len(kinds) + 1 + ratio) + "|")
     for label, key in rows:
         values = [medians[k].get(key, float("nan")) for k in kinds]
-        cells = " | ".join(f"{v:,.2f}" if v < 100 else f"{v:,.0f}" for v in values)
-        ratio = f" | {values[0] / values[1]:.2f}" if len(kinds) == 2 and values[1] else ""
-        print(f"| {label} | {cells}{ratio} |")
+        cells = " | ".join("-" if v != v else f"{v:,.2f}" if v < 100 else f"{v:,.0f}" for v in values)
+        extra = ""
+        if ratio:
+            g, u = medians["granian"].get(key, float("nan")), medians["uvicorn"].get(key, float("nan"))
+            extra = f" | {g / u:.2f}" if u == u and u else " | -"
+        print(f"| {label} | {cells}{extra} |")
     print(f"(medians of {args.repeats} repeats, {args.duration:g} s per run, wrk -t1, one server worker)")
     if args.json:
         args.json.write_text(json.dumps({"medians": medians, "runs": results}, indent=2))
