@@ -12,8 +12,7 @@
     relations: "/v1/dictionary/relations",
   };
   const SIDE = 28; // the network's input is a 28x28 image
-  const PREDICT_DEBOUNCE_MS = 80; // quiet time after the last stroke change
-  const PREDICT_MAX_WAIT_MS = 250; // while drawing continuously, still update this often
+  const PREDICT_INTERVAL_MS = 200; // while drawing, at most one prediction per interval
   const SEARCH_DEBOUNCE_MS = 180;
 
   const $ = (id) => document.getElementById(id);
@@ -30,7 +29,15 @@
   };
 
   /** What the page did, readable by people and by the browser tests (window.hippoPlayground). */
-  const stats = { predictRequests: 0, activationRequests: 0, aborted: 0, searchRequests: 0, strokeMoves: 0 };
+  const stats = {
+    predictRequests: 0,
+    activationRequests: 0,
+    aborted: 0,
+    searchRequests: 0,
+    strokeMoves: 0,
+    firstDownAt: 0, // ms (event time stamps): the first pointer down on the pad, the latest move
+    lastMoveAt: 0,
+  };
   const state = {
     model: null, // null = the server's default model
     source: "drawing", // "drawing" | "sample"
@@ -41,7 +48,7 @@
     layerSizes: null,
     word: null,
   };
-  window.hippoPlayground = { stats, state };
+  window.hippoPlayground = { stats, state, predictIntervalMs: PREDICT_INTERVAL_MS };
 
   // ------------------------------------------------------------------ HTTP helpers
   class ApiError extends Error {}
@@ -155,6 +162,7 @@
     pad.setPointerCapture?.(event.pointerId);
     startDrawingMode();
     drawing = true;
+    if (!stats.firstDownAt) stats.firstDownAt = Math.round(event.timeStamp);
     last = padPoint(event);
     padCtx.beginPath();
     padCtx.arc(last.x, last.y, padCtx.lineWidth / 2, 0, Math.PI * 2);
@@ -175,6 +183,7 @@
     }
     padCtx.stroke();
     stats.strokeMoves++;
+    stats.lastMoveAt = Math.round(event.timeStamp);
     inkChanged();
   });
   const endStroke = (event) => {
@@ -235,8 +244,15 @@
     return state.source === "sample" && state.sample ? state.sample.pixels : padPixels();
   }
 
+  let previewFrame = 0;
   function inkChanged() {
-    drawPreview(currentPixels());
+    // At most one preview per animation frame, however many pointer events arrive.
+    if (!previewFrame) {
+      previewFrame = requestAnimationFrame(() => {
+        previewFrame = 0;
+        drawPreview(currentPixels());
+      });
+    }
     schedulePredict();
   }
 
@@ -311,21 +327,22 @@
     mark.className = `mark ${right ? "good" : "bad"}`;
   }
 
-  // ------------------------------------------------------------------ predictions (debounced, stale ones aborted)
+  // ------------------------------------------------------------------ predictions (throttled, stale ones aborted)
   let debounceTimer = null;
-  let firstPendingAt = 0;
   let predictController = null;
 
-  function schedulePredict(delay = PREDICT_DEBOUNCE_MS) {
-    const now = performance.now();
-    if (!debounceTimer) firstPendingAt = now;
+  /**
+   * While a stroke is being drawn, predict at most every PREDICT_INTERVAL_MS (a throttle: slow or fast
+   * drawing alike gives a steady cadence); lifting the pen or any other change predicts at once.
+   */
+  function schedulePredict(delay = PREDICT_INTERVAL_MS) {
+    if (delay > 0 && debounceTimer) return; // already scheduled within the interval
     clearTimeout(debounceTimer);
-    const wait = Math.max(0, Math.min(delay, firstPendingAt + PREDICT_MAX_WAIT_MS - now));
     setPredictState("scheduled");
     debounceTimer = setTimeout(() => {
       debounceTimer = null;
       runPredict();
-    }, wait);
+    }, delay);
   }
 
   function cancelPredict() {
@@ -438,7 +455,7 @@
   }
 
   function layerTitle(index, size, count) {
-    if (index === 0) return ["Input", size === SIDE * SIDE ? `${size} pixels, as the network sees them` : `${size} values`];
+    if (index === 0) return ["Input", size === SIDE * SIDE ? "28×28, as the network sees it" : `${size} values`];
     if (index === count - 1) return ["Output", `${size} neurons (raw, before softmax)`];
     return [count > 3 ? `Hidden ${index}` : "Hidden", `${size} neurons`];
   }
@@ -568,8 +585,7 @@
       const defaultName = (data && !Array.isArray(data) && (data.default || data.default_model)) || fallback || models[0]?.name;
       modelSelect.replaceChildren(
         ...models.map((m) => {
-          const summary = describeModel(m);
-          const label = `${m.name}${m.name === defaultName ? " (default)" : ""}${summary ? ` — ${summary}` : ""}`;
+          const label = `${m.name}${m.name === defaultName ? " (default)" : ""}`;
           return el("option", { value: m.name, text: label, selected: m.name === defaultName });
         }),
       );
