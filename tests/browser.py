@@ -41,8 +41,8 @@ def chromium_paths() -> tuple[str, str]:
         missing = [name for name, path in (("chromium", browser), ("chromedriver", driver)) if path is None]
         pytest.fail(
             "The playground's browser tests need Debian's Chromium and its driver, and "
-            f"{' and '.join(missing)} "
-            f"is not on PATH. Install them with:\n    sudo sh -c '{INSTALL}'\n(.ci/run does this in CI.)",
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+            f"not on PATH. Install them with:\n    sudo sh -c '{INSTALL}'\n(.ci/run does this in CI.)",
             pytrace=False,
         )
     return browser, driver
