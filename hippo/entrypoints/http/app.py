@@ -10,6 +10,7 @@ unavailable" until the database comes back.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -35,6 +36,7 @@ from hippo.entrypoints.http.openapi import openapi_config
 from hippo.entrypoints.http.playground import playground_routes
 from hippo.entrypoints.http.request_ids import request_id_middleware
 from hippo.entrypoints.http.security import admin_guard, check_startup, cors_config
+from hippo.entrypoints.logging_setup import phase_timer
 
 log = logging.getLogger("hippo.http")
 
@@ -71,8 +73,18 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     """Load the default model and open the database; close the database on shutdown."""
     state = app.state
     database: Database = state.database
+    phases: dict[str, float] = dict(state.get("startup_phases") or {})
+    started = time.perf_counter()
     database.start_in_background()
-    await _load_models(state)
+    with phase_timer(log, phases, "model"):
+        await _load_models(state)
+    phases["lifespan"] = round(time.perf_counter() - started, 4)
+    log.info(
+        "startup finished: serving after %.3f s (%s; the database opens in the background)",
+        sum(v for k, v in phases.items() if k != "model"),
+        ", ".join(f"{k} {v:.3f} s" for k, v in phases.items()),
+        extra={"startup": phases},
+    )
     try:
         yield
     finally:

@@ -1,16 +1,28 @@
-"""The ASGI application factory a server imports (``hippo.entrypoints.http.asgi:create``)."""
+"""The ASGI application factory a server imports (``hippo.entrypoints.http.asgi:create``).
+
+The app's modules are imported inside `create` so the time they take is measured and logged as the
+``imports`` phase of startup (with ``model`` and ``database``, see `app.lifespan`).
+"""
 
 from __future__ import annotations
 
-from litestar import Litestar
+import time
+from typing import TYPE_CHECKING
 
-from hippo.container import Container
-from hippo.entrypoints.http.app import create_app
-from hippo.entrypoints.logging_setup import configure_from_settings
+if TYPE_CHECKING:
+    from litestar import Litestar
 
 
 def create() -> Litestar:
     """Build the container once (from the environment), set up logging, and build the app around it."""
+    started = time.perf_counter()
+    from hippo.container import Container
+    from hippo.entrypoints.http.app import create_app
+    from hippo.entrypoints.logging_setup import configure_from_settings
+
     container = Container()
     configure_from_settings(container.settings())
-    return create_app(container)
+    imports = round(time.perf_counter() - started, 4)
+    app = create_app(container)
+    app.state.startup_phases = {"imports": imports, "app": round(time.perf_counter() - started - imports, 4)}
+    return app

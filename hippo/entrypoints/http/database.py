@@ -53,9 +53,14 @@ class Database:
         self._opening: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Try to open the repository now; a failure is logged, not raised."""
+        """Try to open the repository now; a failure is logged, not raised (the first success is timed)."""
+        started = time.perf_counter()
+        first = self._repository is None
         with contextlib.suppress(UnavailableError):
             await self.repository()
+            if first:
+                seconds = round(time.perf_counter() - started, 4)
+                log.info("startup phase database took %.3f s", seconds, extra={"phase": "database"})
 
     def start_in_background(self) -> None:
         """Open the repository without delaying startup (requests meanwhile wait for it, up to a bound)."""
