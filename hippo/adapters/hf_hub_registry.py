@@ -149,6 +149,7 @@ class HfHubModelRegistry:
     def fetch(self, name: str) -> LoadedModel:
         validate_model_name(name)
         filenames = [f"{name}.npz", f"{name}.json"]
+        before = self._cache.find(filenames)
         try:
             commit = self._probe(filenames[0])
             paths = [self._download(f, commit=commit) for f in filenames]
@@ -170,6 +171,14 @@ class HfHubModelRegistry:
                     ) from failure
                 if (damage := HubCache.damage(paths[i])) is not None:
                     raise ModelFileError(f"{damage} (even after downloading it again)")
+        hit = before is not None and [p.resolve() for p in before] == [p.resolve() for p in paths]
+        logger.info(
+            "model %s: %s the Hub cache %s",
+            name,
+            "up to date in" if hit else "downloaded into",
+            self.cache_dir,
+            extra={"cache": "hit" if hit else "miss"},
+        )
         network, meta = read_model_pair(paths[0], paths[1], name)
         return LoadedModel(
             network, meta, source="hub", location=f"{self._endpoint}/{self.repo_id}/{filenames[0]}"

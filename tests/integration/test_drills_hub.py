@@ -137,3 +137,11 @@ def test_a_truncated_cached_model_is_detected_and_downloaded_again(hub, database
         second.stop()
     assert "is corrupt" in second.log()
     assert blobs[0].stat().st_size > 10_000  # replaced by a good copy
+
+
+def test_model_loads_log_whether_the_cache_was_hit(hub, tmp_path, caplog):
+    registry = HfHubModelRegistry(HfApi(endpoint=hub.url, token=TOKEN), REPO, tmp_path / "cache")
+    with caplog.at_level("INFO", logger="hippo.adapters.hf_hub_registry"):
+        registry.fetch(MODEL)
+        registry.fetch(MODEL)
+    assert [getattr(r, "cache", None) for r in caplog.records if hasattr(r, "cache")] == ["miss", "hit"]
