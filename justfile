@@ -45,7 +45,15 @@ fmt: sync
 
 # start the API on the embedded defaults
 serve *args: sync
-    hippo serve "$@"
+    #!/usr/bin/env bash
+    set -euo pipefail
+    # First start on the embedded PostgreSQL: load the small sample dictionary once, so the API and the
+    # playground have words to show (`just seed` does it any time; it is idempotent).
+    marker="${HIPPO_DATA_DIR:-.hippo}/sample-vocabulary-loaded"
+    if [ -z "${DATABASE_URL:-}" ] && [ ! -f "$marker" ]; then
+        hippo vocab seed --quiet && touch "$marker"
+    fi
+    exec hippo serve "$@"
 
 # train a network on MNIST; options pass through (`just train --preset best`, `just train --epochs 5`)
 train *args: sync
