@@ -53,9 +53,16 @@ def run(args: argparse.Namespace) -> int:
             http="httptools",
         )
         return 0
+    import multiprocessing
+
     from granian import Granian
     from granian.constants import Interfaces, Loops
     from granian.log import LogLevels
+
+    # Workers start fresh (spawn), not as forks of this process: this process has imported Numba/LLVM
+    # and runs threads, and a forked worker compiling kernels (a cold Numba cache) was seen deadlocking
+    # inside LLVM (futex wait in NewPassManager.run), hanging startup. Granian uses the default method.
+    multiprocessing.set_start_method("spawn", force=True)
 
     Granian(
         APP_FACTORY,
