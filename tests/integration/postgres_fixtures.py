@@ -80,6 +80,8 @@ def new_database(postgres_server_url: str) -> Iterator[Callable[[str], str]]:
         return with_database(postgres_server_url, name)
 
     yield make
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return  # the embedded server is deleted with all its databases
     with psycopg.connect(asyncpg_dsn(postgres_server_url), autocommit=True) as con:
         for name in created:
             con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
