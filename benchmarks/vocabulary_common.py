@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import statistics
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +26,7 @@ def benchmark_database() -> Iterator[str]:
         AlembicMigrator(given, MIGRATIONS).upgrade()
         yield given
         return
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on `kill` too
     parent = Path(tempfile.mkdtemp(prefix="hippo-bench-pg-"))
     server = EmbeddedPostgres(parent / "pgdata", database="bench", delete_on_stop=True)
     try:
@@ -45,3 +48,9 @@ def summary_ms(values: list[float]) -> str:
     """Median, p99 and max of durations in seconds, as milliseconds."""
     ms = [v * 1000 for v in values]
     return f"p50 {statistics.median(ms):.3f} ms, p99 {percentile(ms, 99):.3f} ms, max {max(ms):.3f} ms"
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server backend `pid` (same machine, /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

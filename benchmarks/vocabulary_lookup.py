@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import string
 import time
 
 import asyncpg
-from vocabulary_common import benchmark_database, summary_ms
+from vocabulary_common import benchmark_database, server_cpu, summary_ms
 
 from hippo.adapters.postgres import PoolSettings, create_pool
 from hippo.adapters.postgres_vocabulary import PostgresVocabularyRepository
@@ -66,13 +67,25 @@ async def grow(pool: asyncpg.Pool, size: int) -> int:
     return count
 
 
-async def timed(calls: list[object], run: object) -> list[float]:
+CPU: dict[str, float] = {}
+
+
+async def timed(calls: list[object], run: object, backend: int = 0) -> list[float]:
+    """Wall-clock durations; also records the mean CPU per call (client + server backend) in `CPU`."""
     durations = []
+    client, server = time.process_time(), server_cpu(backend) if backend else 0.0
     for arg in calls:
         started = time.perf_counter()
         await run(arg)  # type: ignore[operator]
         durations.append(time.perf_counter() - started)
+    if backend:
+        used = time.process_time() - client + server_cpu(backend) - server
+        CPU["last"] = used / len(calls)
     return durations
+
+
+def cpu_note() -> str:
+    return f"; mean CPU per call {CPU['last'] * 1000:.3f} ms (client + server)"
 
 
 async def measure(pool: asyncpg.Pool, calls: int, baseline_calls: int) -> None:
@@ -95,14 +108,17 @@ async def measure(pool: asyncpg.Pool, calls: int, baseline_calls: int) -> None:
     await timed(texts[:100], lookup)  # warm the statement caches
     await timed(prefixes[:100], search)
     found = await repo.list_words(search=prefixes[0], language="en", page_size=100)
-    print(f"  find_word(en, text)           {summary_ms(await timed(texts, lookup))}")
-    print(f"  list_words(2-letter prefix)   {summary_ms(await timed(prefixes, search))}"
+    backend = await pool.fetchval("SELECT pg_backend_pid()")  # max_size=1: the only backend
+    print(f"  find_word(en, text)           {summary_ms(await timed(texts, lookup, backend))}{cpu_note()}")
+    print(f"  list_words(2-letter prefix)   {summary_ms(await timed(prefixes, search, backend))}{cpu_note()}"
           f"  (e.g. {prefixes[0]!r}: {found.total} matches)")  # fmt: skip
-    print(f"  baseline ILIKE + count        {summary_ms(await timed(prefixes[:baseline_calls], baseline))}")
+    baseline_times = await timed(prefixes[:baseline_calls], baseline, backend)
+    print(f"  baseline ILIKE + count        {summary_ms(baseline_times)}{cpu_note()}")
+    print(f"  load average {os.getloadavg()[0]:.1f}")
 
 
 async def main(url: str, sizes: list[int], calls: int, baseline_calls: int) -> None:
-    pool = await create_pool(url, PoolSettings(min_size=1, max_size=2, command_timeout=600))
+    pool = await create_pool(url, PoolSettings(min_size=1, max_size=1, command_timeout=600))
     try:
         for size in sizes:
             count = await grow(pool, size)

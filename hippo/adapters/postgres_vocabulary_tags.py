@@ -27,6 +27,14 @@ from hippo.domain.vocabulary_changes import (
     Unset,
 )
 
+_ADD_NEW_RELATIONS = """
+INSERT INTO word_relations (word_id_1, word_id_2, relation_type)
+SELECT n.word_id_1, n.word_id_2, n.relation_type FROM new_relations n
+WHERE NOT EXISTS (SELECT 1 FROM word_relations r WHERE r.word_id_1 = n.word_id_1
+                  AND r.word_id_2 = n.word_id_2 AND r.relation_type = n.relation_type)
+ORDER BY 1, 2, 3
+"""
+
 
 class PostgresTagsRelationsForms(PostgresStore):
     # --- tags ------------------------------------------------------------------------------------
@@ -117,18 +125,20 @@ class PostgresTagsRelationsForms(PostgresStore):
             return relation
 
     async def add_relations(self, relations: Sequence[Relation]) -> int:
-        unique = list(dict.fromkeys(relations))
+        # In key order (B-tree appends stay on the rightmost leaf), through a binary COPY into a temporary
+        # table and one anti-join insert; the table lock makes the anti-join safe against a concurrent add.
+        unique = sorted({(r.word_id_1, r.word_id_2, r.relation_type.value) for r in relations})
         if not unique:
             return 0
         async with self._tx() as con:
-            await self._check_words(con, [i for r in unique for i in (r.word_id_1, r.word_id_2)])
-            status: str = await con.execute(
-                "INSERT INTO word_relations (word_id_1, word_id_2, relation_type) "
-                "SELECT * FROM unnest($1::int[], $2::int[], $3::text[]) ON CONFLICT DO NOTHING",
-                [r.word_id_1 for r in unique],
-                [r.word_id_2 for r in unique],
-                [r.relation_type.value for r in unique],
+            await self._check_words(con, [i for r in unique for i in r[:2]])
+            await con.execute("LOCK TABLE word_relations IN SHARE ROW EXCLUSIVE MODE")
+            await con.execute(
+                "CREATE TEMP TABLE new_relations (word_id_1 int, word_id_2 int, relation_type text)"
+                " ON COMMIT DROP"
             )
+            await con.copy_records_to_table("new_relations", records=unique)
+            status: str = await con.execute(_ADD_NEW_RELATIONS)
         return int(status.rsplit(" ", 1)[-1])
 
     async def list_relations(
