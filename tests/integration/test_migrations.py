@@ -83,10 +83,10 @@ def test_concurrent_upgrades_are_serialised(empty_url: str) -> None:
         subprocess.Popen(
             [sys.executable, "-c", code, empty_url, str(MIGRATIONS)], stderr=subprocess.PIPE, text=True
         )
-        for _ in range(3)
+        for _ in range(2)
     ]
     outcomes = [(run.wait(timeout=120), run.stderr.read() if run.stderr else "") for run in runs]
-    assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
     assert sum("Running upgrade  -> " in err for _, err in outcomes) == 1
     migrator = AlembicMigrator(empty_url, MIGRATIONS)
     assert migrator.current() == migrator.head()
