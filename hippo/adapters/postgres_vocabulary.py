@@ -103,17 +103,6 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
         async with self._connection() as con:
             return await self._details(con, word_id)
 
-    @staticmethod
-    async def _details(con: asyncpg.Connection, word_id: int) -> WordDetails:
-        row = (
-            await con.fetchrow(rows.DETAILS + " WHERE w.id = $1", word_id)
-            if is_storable_id(word_id)
-            else None
-        )
-        if row is None:
-            raise NotFoundError(f"Word {word_id} not found")
-        return rows.details_from(row)
-
     async def find_word(self, language_code: str, text: str, *, through_forms: bool = False) -> WordDetails:
         language = language_code.lower()
         async with self._connection() as con:
