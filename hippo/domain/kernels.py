@@ -99,112 +99,96 @@ def _derivative(a: Any, act: int) -> Any:
     return one
 
 
-@njit(cache=True, fastmath=_FAST)
-def dense_rows(
-    theta: Any,
-    w_off: int,
-    b_off: int,
-    n_in: int,
-    src: Any,
-    rows: Any,
-    src_col: int,
-    dst: Any,
-    dst_col: int,
-    nb: int,
-    j0: int,
-    j1: int,
-    act: int,
-) -> None:
-    r"""Computes units ``j0..j1-1`` of one dense layer for ``nb`` rows.
+@njit(cache=True)
+def layer_views(params: Any, sizes: Any, offs: Any, li: int) -> tuple[Any, Any]:
+    """The ``(n_out, n_in)`` weight matrix and ``(n_out,)`` bias of layer ``li`` as views of ``params``."""
+    n_out = sizes[li + 1]
+    w = params[offs[li, 0] : offs[li, 1]].reshape((n_out, sizes[li]))
+    return w, params[offs[li, 1] : offs[li, 1] + n_out]
 
-    :math:`dst[b, c_d + j] = f\big(\sum_i src[rows[b], c_s + i] \, W[j, i] + b_j\big)` with
-    :math:`W` the ``(n_out, n_in)`` matrix at ``theta[w_off:]`` and :math:`b` at ``theta[b_off:]``.
-    ``rows`` maps batch position to source row (a shuffled order for the input layer). Four rows are
-    processed together so every weight loaded from memory is used four times.
+
+@njit(cache=True, fastmath=_FAST)
+def dense(W: Any, bias: Any, src: Any, dst: Any, nb: int, j0: int, j1: int, act: int) -> None:
+    r"""Units ``j0..j1-1`` of a dense layer for the first ``nb`` rows: ``dst = f(src @ W.T + bias)``.
+
+    :math:`dst[b, j] = f\big(\sum_i src[b, i] \, W[j, i] + bias_j\big)` with ``W`` of shape
+    ``(n_out, n_in)``, ``src`` ``(>= nb, n_in)`` and ``dst`` ``(>= nb, n_out)``, all C-contiguous.
+    Register tile of 4 rows x 2 units: each loaded input is used twice and each weight four times;
+    the sums over ``i`` vectorise (``fastmath`` re-association).
     """
-    zero = theta.dtype.type(0.0)
-    for j in range(j0, j1):
-        w = theta[w_off + j * n_in : w_off + (j + 1) * n_in]
-        bias = theta[b_off + j]
-        b = 0
-        while b + 4 <= nb:
-            x0 = src[rows[b], src_col : src_col + n_in]
-            x1 = src[rows[b + 1], src_col : src_col + n_in]
-            x2 = src[rows[b + 2], src_col : src_col + n_in]
-            x3 = src[rows[b + 3], src_col : src_col + n_in]
-            s0 = zero
-            s1 = zero
-            s2 = zero
-            s3 = zero
+    zero = W.dtype.type(0.0)
+    n_in = W.shape[1]
+    b = 0
+    while b + 4 <= nb:
+        x0 = src[b]
+        x1 = src[b + 1]
+        x2 = src[b + 2]
+        x3 = src[b + 3]
+        j = j0
+        while j + 2 <= j1:
+            w = W[j]
+            u = W[j + 1]
+            s0 = s1 = s2 = s3 = zero
+            t0 = t1 = t2 = t3 = zero
             for i in range(n_in):
                 s0 += x0[i] * w[i]
                 s1 += x1[i] * w[i]
                 s2 += x2[i] * w[i]
                 s3 += x3[i] * w[i]
-            dst[b, dst_col + j] = _activate(s0 + bias, act)
-            dst[b + 1, dst_col + j] = _activate(s1 + bias, act)
-            dst[b + 2, dst_col + j] = _activate(s2 + bias, act)
-            dst[b + 3, dst_col + j] = _activate(s3 + bias, act)
-            b += 4
-        while b < nb:
-            x0 = src[rows[b], src_col : src_col + n_in]
+                t0 += x0[i] * u[i]
+                t1 += x1[i] * u[i]
+                t2 += x2[i] * u[i]
+                t3 += x3[i] * u[i]
+            dst[b, j] = _activate(s0 + bias[j], act)
+            dst[b + 1, j] = _activate(s1 + bias[j], act)
+            dst[b + 2, j] = _activate(s2 + bias[j], act)
+            dst[b + 3, j] = _activate(s3 + bias[j], act)
+            dst[b, j + 1] = _activate(t0 + bias[j + 1], act)
+            dst[b + 1, j + 1] = _activate(t1 + bias[j + 1], act)
+            dst[b + 2, j + 1] = _activate(t2 + bias[j + 1], act)
+            dst[b + 3, j + 1] = _activate(t3 + bias[j + 1], act)
+            j += 2
+        if j < j1:
+            w = W[j]
+            s0 = s1 = s2 = s3 = zero
+            for i in range(n_in):
+                s0 += x0[i] * w[i]
+                s1 += x1[i] * w[i]
+                s2 += x2[i] * w[i]
+                s3 += x3[i] * w[i]
+            dst[b, j] = _activate(s0 + bias[j], act)
+            dst[b + 1, j] = _activate(s1 + bias[j], act)
+            dst[b + 2, j] = _activate(s2 + bias[j], act)
+            dst[b + 3, j] = _activate(s3 + bias[j], act)
+        b += 4
+    while b < nb:
+        x0 = src[b]
+        for j in range(j0, j1):
+            w = W[j]
             s0 = zero
             for i in range(n_in):
                 s0 += x0[i] * w[i]
-            dst[b, dst_col + j] = _activate(s0 + bias, act)
-            b += 1
+            dst[b, j] = _activate(s0 + bias[j], act)
+        b += 1
 
 
 @njit(cache=True, fastmath=_FAST)
-def softmax_rows(buf: Any, col: int, width: int, nb: int) -> None:
+def softmax_rows(z: Any, nb: int) -> None:
     r"""In place :math:`p_k = e^{z_k - m} / \sum_c e^{z_c - m}` with :math:`m = \max_c z_c`, per row."""
+    width = z.shape[1]
     for b in range(nb):
-        m = buf[b, col]
+        row = z[b]
+        m = row[0]
         for k in range(1, width):
-            m = max(m, buf[b, col + k])
-        s = buf.dtype.type(0.0)
+            m = max(m, row[k])
+        s = z.dtype.type(0.0)
         for k in range(width):
-            e = np.exp(buf[b, col + k] - m)
-            buf[b, col + k] = e
+            e = np.exp(row[k] - m)
+            row[k] = e
             s += e
-        inv = buf.dtype.type(1.0) / s
+        inv = z.dtype.type(1.0) / s
         for k in range(width):
-            buf[b, col + k] *= inv
-
-
-@njit(cache=True, fastmath=_FAST)
-def forward_into(
-    theta: Any, sizes: Any, offs: Any, hidden: int, out_mode: int, x: Any, rows: Any, buf: Any
-) -> None:
-    """Forward pass of ``len(rows)`` rows of ``x`` into the activation buffer ``buf`` (serial)."""
-    nb = rows.shape[0]
-    n_layers = sizes.shape[0] - 1
-    for li in range(n_layers):
-        act = hidden
-        if li == n_layers - 1:
-            act = IDENTITY if out_mode != OUT_ACTIVATION else hidden
-        if li == 0:
-            dense_rows(
-                theta, offs[0, 0], offs[0, 1], sizes[0], x, rows, 0, buf, offs[0, 2], nb, 0, sizes[1], act
-            )
-        else:
-            dense_rows(
-                theta,
-                offs[li, 0],
-                offs[li, 1],
-                sizes[li],
-                buf,
-                np.arange(nb),
-                offs[li - 1, 2],
-                buf,
-                offs[li, 2],
-                nb,
-                0,
-                sizes[li + 1],
-                act,
-            )
-    if out_mode == OUT_SOFTMAX:
-        softmax_rows(buf, offs[n_layers - 1, 2], sizes[n_layers], nb)
+            row[k] *= inv
 
 
 @njit(cache=True, fastmath=_FAST)
@@ -216,15 +200,26 @@ def feed_forward(theta: Any, sizes: Any, hidden: int, out_mode: int, x: Any) -> 
     many threads at once.
 
     Returns:
-        ``(n, sum(sizes[1:]))`` array of the dtype of ``theta``; the last ``sizes[-1]`` columns are the
-        network's output.
+        ``(n, sum(sizes[1:]))`` array of the dtype of ``theta``; layer ``l``'s units are the columns
+        ``sum(sizes[1:l+1])`` onwards, so the last ``sizes[-1]`` columns are the network's output.
     """
     offs = _layout(sizes)
     n = x.shape[0]
     n_layers = sizes.shape[0] - 1
-    buf = np.empty((n, offs[n_layers - 1, 2] + sizes[n_layers]), dtype=theta.dtype)
-    forward_into(theta, sizes, offs, hidden, out_mode, x, np.arange(n), buf)
-    return buf
+    out = np.empty((n, offs[n_layers - 1, 2] + sizes[n_layers]), dtype=theta.dtype)
+    src = x
+    for li in range(n_layers):
+        act = hidden
+        if li == n_layers - 1 and out_mode != OUT_ACTIVATION:
+            act = IDENTITY
+        W, bias = layer_views(theta, sizes, offs, li)
+        dst = np.empty((n, sizes[li + 1]), dtype=theta.dtype)
+        dense(W, bias, src, dst, n, 0, sizes[li + 1], act)
+        if li == n_layers - 1 and out_mode == OUT_SOFTMAX:
+            softmax_rows(dst, n)
+        out[:, offs[li, 2] : offs[li, 2] + sizes[li + 1]] = dst
+        src = dst
+    return out
 
 
 @njit(cache=True, fastmath=_FAST)
@@ -279,37 +274,23 @@ def score_rows(
 
 
 @njit(cache=True, fastmath=_FAST)
-def hidden_deltas(
-    theta: Any,
-    w_off: int,
-    n_in: int,
-    n_out: int,
-    D: Any,
-    dcol: int,
-    pcol: int,
-    A: Any,
-    nb: int,
-    i0: int,
-    i1: int,
-    act: int,
-) -> None:
-    r"""Backpropagates the error of layer ``l`` to units ``i0..i1-1`` of layer ``l - 1``.
+def hidden_deltas(W: Any, d_out: Any, d_in: Any, a_in: Any, nb: int, i0: int, i1: int, act: int) -> None:
+    r"""Backpropagates a layer's error to units ``i0..i1-1`` of the layer below.
 
-    :math:`\delta_{l-1}[b, i] = f'(a_{l-1}[b, i]) \sum_j \delta_l[b, j] \, W_l[j, i]`, with
-    :math:`\delta_l` at ``D[:, dcol:]``, :math:`a_{l-1}` at ``A[:, pcol:]`` and the result written to
-    ``D[:, pcol:]``. Must run before :math:`W_l` is updated.
+    :math:`\delta_{in}[b, i] = f'(a_{in}[b, i]) \sum_j \delta_{out}[b, j] \, W[j, i]` with ``W`` of
+    shape ``(n_out, n_in)``. Must run before ``W`` is updated.
     """
-    zero = theta.dtype.type(0.0)
+    zero = W.dtype.type(0.0)
     m = i1 - i0
     for b in range(nb):
-        out = D[b, pcol + i0 : pcol + i1]
-        a = A[b, pcol + i0 : pcol + i1]
+        out = d_in[b, i0:i1]
+        a = a_in[b, i0:i1]
         for i in range(m):
             out[i] = zero
-        for j in range(n_out):
-            d = D[b, dcol + j]
+        for j in range(W.shape[0]):
+            d = d_out[b, j]
             if d != zero:
-                w = theta[w_off + j * n_in + i0 : w_off + j * n_in + i1]
+                w = W[j, i0:i1]
                 for i in range(m):
                     out[i] += d * w[i]
         for i in range(m):
@@ -317,98 +298,99 @@ def hidden_deltas(
 
 
 @njit(cache=True, fastmath=_FAST)
-def sgd_rows(
-    theta: Any,
-    velocity: Any,
-    w_off: int,
-    b_off: int,
-    n_in: int,
-    D: Any,
-    dcol: int,
-    src: Any,
-    rows: Any,
-    scol: int,
-    nb: int,
-    j0: int,
-    j1: int,
-    g: Any,
-    lr: Any,
-    momentum: Any,
-    weight_decay: Any,
-) -> None:
+def _step_row(w: Any, v: Any, g: Any, lr: Any, momentum: Any, weight_decay: Any) -> None:
+    for i in range(w.shape[0]):
+        vi = momentum * v[i] + (g[i] + weight_decay * w[i])
+        v[i] = vi
+        w[i] -= lr * vi
+
+
+@njit(cache=True, fastmath=_FAST)
+def sgd_units(
+    W: Any, bias: Any, V: Any, v_bias: Any, delta: Any, src: Any, nb: int, j0: int, j1: int, g: Any,
+    lr: Any, momentum: Any, weight_decay: Any,
+) -> None:  # fmt: skip
     r"""Gradient and SGD-with-momentum step for units ``j0..j1-1`` of one layer.
 
-    With :math:`\delta` at ``D[:, dcol:]`` (already divided by the batch size) and inputs
-    :math:`a[b] = src[rows[b], scol:scol + n_in]`:
+    With the error ``delta`` ``(>= nb, n_out)`` (already divided by the batch size) and the layer's
+    inputs ``src`` ``(>= nb, n_in)``:
 
     .. math::
-        g_j = \sum_b \delta[b, j] \, a[b] + \lambda W_j, \quad v_j \leftarrow \mu v_j + g_j, \quad
+        g_j = \sum_b \delta[b, j] \, src[b] + \lambda W_j, \quad v_j \leftarrow \mu v_j + g_j, \quad
         W_j \leftarrow W_j - \eta v_j
 
-    and the same for the bias without the :math:`\lambda` term (PyTorch's SGD convention).
-    ``g`` is a scratch vector of length ``>= n_in`` owned by the calling thread.
+    and the same for the bias without the :math:`\lambda` term (PyTorch's SGD convention). ``V`` and
+    ``v_bias`` are the momentum buffers; ``g`` is a ``(2, >= n_in)`` scratch owned by the caller.
+    Units are done two at a time and rows four at a time, so every input loaded is used eight times.
     """
-    zero = theta.dtype.type(0.0)
-    for j in range(j0, j1):
+    zero = W.dtype.type(0.0)
+    n_in = W.shape[1]
+    g0 = g[0, :n_in]
+    g1 = g[1, :n_in]
+    j = j0
+    while j < j1:
+        pair = j + 1 < j1
+        k = j + 1 if pair else j
         for i in range(n_in):
-            g[i] = zero
-        gb = zero
+            g0[i] = zero
+            g1[i] = zero
+        gb0 = zero
+        gb1 = zero
         b = 0
         while b + 4 <= nb:
-            x0 = src[rows[b], scol : scol + n_in]
-            x1 = src[rows[b + 1], scol : scol + n_in]
-            x2 = src[rows[b + 2], scol : scol + n_in]
-            x3 = src[rows[b + 3], scol : scol + n_in]
-            d0 = D[b, dcol + j]
-            d1 = D[b + 1, dcol + j]
-            d2 = D[b + 2, dcol + j]
-            d3 = D[b + 3, dcol + j]
-            gb += d0 + d1 + d2 + d3
+            d0 = delta[b, j]
+            d1 = delta[b + 1, j]
+            d2 = delta[b + 2, j]
+            d3 = delta[b + 3, j]
+            e0 = delta[b, k]
+            e1 = delta[b + 1, k]
+            e2 = delta[b + 2, k]
+            e3 = delta[b + 3, k]
+            gb0 += d0 + d1 + d2 + d3
+            gb1 += e0 + e1 + e2 + e3
             for i in range(n_in):
-                g[i] += d0 * x0[i] + d1 * x1[i] + d2 * x2[i] + d3 * x3[i]
+                x0 = src[b, i]
+                x1 = src[b + 1, i]
+                x2 = src[b + 2, i]
+                x3 = src[b + 3, i]
+                g0[i] += d0 * x0 + d1 * x1 + d2 * x2 + d3 * x3
+                g1[i] += e0 * x0 + e1 * x1 + e2 * x2 + e3 * x3
             b += 4
         while b < nb:
-            x0 = src[rows[b], scol : scol + n_in]
-            d0 = D[b, dcol + j]
-            gb += d0
+            d0 = delta[b, j]
+            e0 = delta[b, k]
+            gb0 += d0
+            gb1 += e0
             for i in range(n_in):
-                g[i] += d0 * x0[i]
+                x0 = src[b, i]
+                g0[i] += d0 * x0
+                g1[i] += e0 * x0
             b += 1
-        w = theta[w_off + j * n_in : w_off + (j + 1) * n_in]
-        v = velocity[w_off + j * n_in : w_off + (j + 1) * n_in]
-        for i in range(n_in):
-            v[i] = momentum * v[i] + (g[i] + weight_decay * w[i])
-            w[i] -= lr * v[i]
-        vb = momentum * velocity[b_off + j] + gb
-        velocity[b_off + j] = vb
-        theta[b_off + j] -= lr * vb
+        _step_row(W[j], V[j], g0, lr, momentum, weight_decay)
+        vb = momentum * v_bias[j] + gb0
+        v_bias[j] = vb
+        bias[j] -= lr * vb
+        if pair:
+            _step_row(W[k], V[k], g1, lr, momentum, weight_decay)
+            vb = momentum * v_bias[k] + gb1
+            v_bias[k] = vb
+            bias[k] -= lr * vb
+        j += 2
 
 
 @njit(cache=True, fastmath=_FAST)
 def train_batches(
-    theta: Any,
-    velocity: Any,
-    sizes: Any,
-    hidden: int,
-    classic: bool,
-    x: Any,
-    labels: Any,
-    order: Any,
-    batch_size: int,
-    first: int,
-    count: int,
-    lr: Any,
-    momentum: Any,
-    weight_decay: Any,
-) -> tuple[float, int, int]:
+    theta: Any, velocity: Any, sizes: Any, hidden: int, classic: bool, x: Any, labels: Any, order: Any,
+    batch_size: int, first: int, count: int, lr: Any, momentum: Any, weight_decay: Any,
+) -> tuple[float, int, int]:  # fmt: skip
     r"""Runs ``count`` mini-batches of SGD, starting at batch number ``first`` of the epoch.
 
     Batch ``k`` holds the rows ``order[k * batch_size : (k + 1) * batch_size]`` of ``x`` (the last may
-    be shorter). For each batch: forward pass, output error (see :func:`score_rows`), backpropagation
-    :math:`\delta_{l-1} = f'(a_{l-1}) \odot W_l^T \delta_l` and the update of :func:`sgd_rows`, layer by
-    layer from the output down. ``theta`` and ``velocity`` (same layout, the momentum buffer) are updated
-    in place. ``x`` must be C-contiguous and writable like the internal buffers (one compiled type);
-    ``lr``, ``momentum`` and ``weight_decay`` must have the dtype of ``theta``.
+    be shorter), gathered into a contiguous block. For each batch: forward pass (:func:`dense`), output
+    error (:func:`score_rows`), then from the output layer down: backpropagation
+    :math:`\delta_{l-1} = f'(a_{l-1}) \odot W_l^T \delta_l` (:func:`hidden_deltas`) and the update of
+    :func:`sgd_units`. ``theta`` and ``velocity`` (same layout, the momentum buffer) are updated in
+    place. ``lr``, ``momentum`` and ``weight_decay`` must have the dtype of ``theta``.
 
     Returns:
         (sum of per-row losses, each before its batch's update; number of hits; number of rows seen).
@@ -416,12 +398,13 @@ def train_batches(
     n = order.shape[0]
     n_layers = sizes.shape[0] - 1
     offs = _layout(sizes)
-    out_col = offs[n_layers - 1, 2]
-    width = sizes[n_layers]
-    A = np.empty((batch_size, out_col + width), dtype=theta.dtype)
-    D = np.empty((batch_size, out_col + width), dtype=theta.dtype)
-    g = np.empty(sizes[:-1].max(), dtype=theta.dtype)
-    ident = np.arange(batch_size)
+    dtype = theta.dtype
+    weights = [layer_views(theta, sizes, offs, li) for li in range(n_layers)]
+    moments = [layer_views(velocity, sizes, offs, li) for li in range(n_layers)]
+    xb = np.empty((batch_size, sizes[0]), dtype=dtype)
+    acts = [np.empty((batch_size, sizes[li + 1]), dtype=dtype) for li in range(n_layers)]
+    deltas = [np.empty((batch_size, sizes[li + 1]), dtype=dtype) for li in range(n_layers)]
+    g = np.empty((2, sizes[:-1].max()), dtype=dtype)
     loss = 0.0
     hits = 0
     seen = 0
@@ -431,76 +414,36 @@ def train_batches(
         if nb <= 0:
             break
         batch_rows = order[start : start + nb]
+        for b in range(nb):
+            xb[b] = x[batch_rows[b]]
         for li in range(n_layers):
             act = hidden
             if li == n_layers - 1 and not classic:
                 act = IDENTITY
-            if li == 0:
-                dense_rows(
-                    theta, offs[0, 0], offs[0, 1], sizes[0], x, batch_rows, 0, A, 0, nb, 0, sizes[1], act
-                )
-            else:
-                dense_rows(
-                    theta,
-                    offs[li, 0],
-                    offs[li, 1],
-                    sizes[li],
-                    A,
-                    ident,
-                    offs[li - 1, 2],
-                    A,
-                    offs[li, 2],
-                    nb,
-                    0,
-                    sizes[li + 1],
-                    act,
-                )
-        batch_loss, batch_hits = score_rows(A, D, out_col, width, labels, batch_rows, nb, classic, hidden)
+            src = xb if li == 0 else acts[li - 1]
+            W, bias = weights[li]
+            dense(W, bias, src, acts[li], nb, 0, sizes[li + 1], act)
+        batch_loss, batch_hits = score_rows(
+            acts[n_layers - 1],
+            deltas[n_layers - 1],
+            0,
+            sizes[n_layers],
+            labels,
+            batch_rows,
+            nb,
+            classic,
+            hidden,
+        )
         loss += batch_loss
         hits += batch_hits
         seen += nb
-        for li in range(n_layers - 1, 0, -1):
-            n_in = sizes[li]
-            n_out = sizes[li + 1]
-            hidden_deltas(
-                theta, offs[li, 0], n_in, n_out, D, offs[li, 2], offs[li - 1, 2], A, nb, 0, n_in, hidden
+        for li in range(n_layers - 1, -1, -1):
+            W, bias = weights[li]
+            V, v_bias = moments[li]
+            if li > 0:
+                hidden_deltas(W, deltas[li], deltas[li - 1], acts[li - 1], nb, 0, sizes[li], hidden)
+            src = xb if li == 0 else acts[li - 1]
+            sgd_units(
+                W, bias, V, v_bias, deltas[li], src, nb, 0, sizes[li + 1], g, lr, momentum, weight_decay
             )
-            sgd_rows(
-                theta,
-                velocity,
-                offs[li, 0],
-                offs[li, 1],
-                n_in,
-                D,
-                offs[li, 2],
-                A,
-                ident,
-                offs[li - 1, 2],
-                nb,
-                0,
-                n_out,
-                g,
-                lr,
-                momentum,
-                weight_decay,
-            )
-        sgd_rows(
-            theta,
-            velocity,
-            offs[0, 0],
-            offs[0, 1],
-            sizes[0],
-            D,
-            offs[0, 2],
-            x,
-            batch_rows,
-            0,
-            nb,
-            0,
-            sizes[1],
-            g,
-            lr,
-            momentum,
-            weight_decay,
-        )
     return loss, hits, seen
