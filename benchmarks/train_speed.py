@@ -97,7 +97,9 @@ def make_torch_epoch(threads):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="epochs timed per implementation and case")
-    parser.add_argument("--threads", type=int, default=2, help="threads for every implementation")
+    parser.add_argument(
+        "--threads", type=int, default=2, help="threads for PyTorch, NumPy's BLAS and hippo-mt"
+    )
     parser.add_argument("--rows", type=int, default=60000, help="training rows per epoch")
     parser.add_argument("--mnist-dir", default=None, help="directory with the MNIST IDX .gz files")
     parser.add_argument("--cases", default="0,1,2,3", help="comma-separated case numbers (0-3)")
@@ -122,6 +124,9 @@ def main() -> None:
     )
 
     impls = {"hippo": hippo_epoch}
+    if args.threads > 1:
+        impls["hippo-mt"] = lambda *a: hippo_epoch(*a, threads=args.threads)
+        hippo_epoch((784, 100, 10), 32, 0.02, x[:2000], y[:2000], 0, threads=args.threads)  # load/compile
     if not args.skip_numpy:
         impls["numpy"] = numpy_epoch
     if torch_epoch is not None:
@@ -144,21 +149,21 @@ def main() -> None:
         )
 
     print()
+    nan = float("nan")
     header = (
-        f"{'model':<12} {'batch':>5} {'hippo s':>8} {'numpy s':>8} {'torch s':>8} "
-        f"{'h/numpy':>8} {'h/torch':>8} {'target':>7}"
+        f"{'model':<12} {'batch':>5} {'hippo s':>8} {'hippo-mt':>8} {'numpy s':>8} {'torch s':>8} "
+        f"{'h/numpy':>8} {'h/torch':>8} {'mt/torch':>8} {'target':>7}"
     )
     print(header)
     print("-" * len(header))
     for model, batch, m, target in rows:
-        h = m["hippo"]
-        n = m.get("numpy")
-        t = m.get("torch")
+        h, mt, n, t = m["hippo"], m.get("hippo-mt", nan), m.get("numpy", nan), m.get("torch", nan)
         print(
-            f"{model:<12} {batch:>5} {h:>8.3f} {n if n is not None else float('nan'):>8.3f} "
-            f"{t if t is not None else float('nan'):>8.3f} {h / n if n else float('nan'):>8.2f} "
-            f"{h / t if t else float('nan'):>8.2f} {'<=' + str(target):>7}"
+            f"{model:<12} {batch:>5} {h:>8.3f} {mt:>8.3f} {n:>8.3f} {t:>8.3f} "
+            f"{h / n:>8.2f} {h / t:>8.2f} {mt / t:>8.2f} {'<=' + str(target):>7}"
         )
+    print(f"hippo: Trainer default (1 thread); hippo-mt: Trainer(threads={args.threads}); ", end="")
+    print(f"torch: {args.threads} threads; numpy: its BLAS's default threads")
     if torch_epoch is None:
         print(f"\nnote: {torch_note}")
 

@@ -21,16 +21,17 @@ Conventions shared by every kernel (the :class:`~hippo.domain.network.Network` c
   re-association (vectorised dot products) but not ``nnan``/``ninf``: an overflowing ``exp`` in the
   sigmoid still gives a correct 0.
 
-Every kernel is serial ``@njit`` (no ``prange``), so a web server may call the inference kernels from
-many threads at once and no threading layer is involved.
+The inference kernels (:func:`feed_forward`) are serial ``@njit`` so that a web server may call them
+from many threads at once; only :func:`train_batches` uses threads (``prange``).
 """
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 IDENTITY, SIGMOID, RELU, TANH = 0, 1, 2, 3
 OUT_SOFTMAX, OUT_ACTIVATION, OUT_LOGITS = 0, 1, 2
@@ -108,11 +109,12 @@ def layer_views(params: Any, sizes: Any, offs: Any, li: int) -> tuple[Any, Any]:
 
 
 @njit(cache=True, fastmath=_FAST)
-def dense(W: Any, bias: Any, src: Any, dst: Any, nb: int, j0: int, j1: int, act: int) -> None:
-    r"""Units ``j0..j1-1`` of a dense layer for the first ``nb`` rows: ``dst = f(src @ W.T + bias)``.
+def dense(W: Any, bias: Any, src: Any, rows: Any, dst: Any, nb: int, j0: int, j1: int, act: int) -> None:
+    r"""Units ``j0..j1-1`` of a dense layer for ``nb`` rows: ``dst[:nb] = f(src[rows] @ W.T + bias)``.
 
-    :math:`dst[b, j] = f\big(\sum_i src[b, i] \, W[j, i] + bias_j\big)` with ``W`` of shape
-    ``(n_out, n_in)``, ``src`` ``(>= nb, n_in)`` and ``dst`` ``(>= nb, n_out)``, all C-contiguous.
+    :math:`dst[b, j] = f\big(\sum_i src[r_b, i] \, W[j, i] + bias_j\big)` with :math:`r_b` =
+    ``rows[b]``, ``W`` of shape ``(n_out, n_in)``, ``src`` ``(m, n_in)`` and ``dst`` ``(>= nb, n_out)``,
+    all C-contiguous.
     Register tile of 4 rows x 2 units: each loaded input is used twice and each weight four times;
     the sums over ``i`` vectorise (``fastmath`` re-association).
     """
@@ -120,10 +122,10 @@ def dense(W: Any, bias: Any, src: Any, dst: Any, nb: int, j0: int, j1: int, act:
     n_in = W.shape[1]
     b = 0
     while b + 4 <= nb:
-        x0 = src[b]
-        x1 = src[b + 1]
-        x2 = src[b + 2]
-        x3 = src[b + 3]
+        x0 = src[rows[b]]
+        x1 = src[rows[b + 1]]
+        x2 = src[rows[b + 2]]
+        x3 = src[rows[b + 3]]
         j = j0
         while j + 2 <= j1:
             w = W[j]
@@ -162,7 +164,7 @@ def dense(W: Any, bias: Any, src: Any, dst: Any, nb: int, j0: int, j1: int, act:
             dst[b + 3, j] = _activate(s3 + bias[j], act)
         b += 4
     while b < nb:
-        x0 = src[b]
+        x0 = src[rows[b]]
         for j in range(j0, j1):
             w = W[j]
             s0 = zero
@@ -208,13 +210,14 @@ def feed_forward(theta: Any, sizes: Any, hidden: int, out_mode: int, x: Any) -> 
     n_layers = sizes.shape[0] - 1
     out = np.empty((n, offs[n_layers - 1, 2] + sizes[n_layers]), dtype=theta.dtype)
     src = x
+    rows = np.arange(n)
     for li in range(n_layers):
         act = hidden
         if li == n_layers - 1 and out_mode != OUT_ACTIVATION:
             act = IDENTITY
         W, bias = layer_views(theta, sizes, offs, li)
         dst = np.empty((n, sizes[li + 1]), dtype=theta.dtype)
-        dense(W, bias, src, dst, n, 0, sizes[li + 1], act)
+        dense(W, bias, src, rows, dst, n, 0, sizes[li + 1], act)
         if li == n_layers - 1 and out_mode == OUT_SOFTMAX:
             softmax_rows(dst, n)
         out[:, offs[li, 2] : offs[li, 2] + sizes[li + 1]] = dst
@@ -307,16 +310,16 @@ def _step_row(w: Any, v: Any, g: Any, lr: Any, momentum: Any, weight_decay: Any)
 
 @njit(cache=True, fastmath=_FAST)
 def sgd_units(
-    W: Any, bias: Any, V: Any, v_bias: Any, delta: Any, src: Any, nb: int, j0: int, j1: int, g: Any,
-    lr: Any, momentum: Any, weight_decay: Any,
+    W: Any, bias: Any, V: Any, v_bias: Any, delta: Any, src: Any, rows: Any, nb: int, j0: int, j1: int,
+    g: Any, lr: Any, momentum: Any, weight_decay: Any,
 ) -> None:  # fmt: skip
     r"""Gradient and SGD-with-momentum step for units ``j0..j1-1`` of one layer.
 
     With the error ``delta`` ``(>= nb, n_out)`` (already divided by the batch size) and the layer's
-    inputs ``src`` ``(>= nb, n_in)``:
+    inputs, the rows ``src[rows[b]]`` of ``src`` ``(m, n_in)``:
 
     .. math::
-        g_j = \sum_b \delta[b, j] \, src[b] + \lambda W_j, \quad v_j \leftarrow \mu v_j + g_j, \quad
+        g_j = \sum_b \delta[b, j] \, src[r_b] + \lambda W_j, \quad v_j \leftarrow \mu v_j + g_j, \quad
         W_j \leftarrow W_j - \eta v_j
 
     and the same for the bias without the :math:`\lambda` term (PyTorch's SGD convention). ``V`` and
@@ -348,11 +351,15 @@ def sgd_units(
             e3 = delta[b + 3, k]
             gb0 += d0 + d1 + d2 + d3
             gb1 += e0 + e1 + e2 + e3
+            r0 = rows[b]
+            r1 = rows[b + 1]
+            r2 = rows[b + 2]
+            r3 = rows[b + 3]
             for i in range(n_in):
-                x0 = src[b, i]
-                x1 = src[b + 1, i]
-                x2 = src[b + 2, i]
-                x3 = src[b + 3, i]
+                x0 = src[r0, i]
+                x1 = src[r1, i]
+                x2 = src[r2, i]
+                x3 = src[r3, i]
                 g0[i] += d0 * x0 + d1 * x1 + d2 * x2 + d3 * x3
                 g1[i] += e0 * x0 + e1 * x1 + e2 * x2 + e3 * x3
             b += 4
@@ -361,8 +368,9 @@ def sgd_units(
             e0 = delta[b, k]
             gb0 += d0
             gb1 += e0
+            r0 = rows[b]
             for i in range(n_in):
-                x0 = src[b, i]
+                x0 = src[r0, i]
                 g0[i] += d0 * x0
                 g1[i] += e0 * x0
             b += 1
@@ -378,19 +386,45 @@ def sgd_units(
         j += 2
 
 
-@njit(cache=True, fastmath=_FAST)
+@njit(cache=True)
+def _training_buffers(sizes: Any, batch_size: int, threads: int, dtype: Any) -> Any:
+    n_layers = sizes.shape[0] - 1
+    acts = [np.empty((batch_size, sizes[li + 1]), dtype=dtype) for li in range(n_layers)]
+    deltas = [np.empty((batch_size, sizes[li + 1]), dtype=dtype) for li in range(n_layers)]
+    widest = 1
+    for li in range(n_layers):
+        widest = max(widest, sizes[li])
+    return acts, deltas, np.empty((threads, 2, widest), dtype=dtype), np.arange(batch_size)
+
+
+@njit(cache=True)
+def _unit_range(c: int, chunks: int, units: int) -> tuple[int, int]:
+    """Units of chunk ``c``: boundaries on even indices, so the 2-unit tiles never depend on ``chunks``."""
+    j0 = (c * units // chunks) // 2 * 2
+    j1 = units if c == chunks - 1 else ((c + 1) * units // chunks) // 2 * 2
+    return j0, j1
+
+
 def train_batches(
     theta: Any, velocity: Any, sizes: Any, hidden: int, classic: bool, x: Any, labels: Any, order: Any,
-    batch_size: int, first: int, count: int, lr: Any, momentum: Any, weight_decay: Any,
+    batch_size: int, first: int, count: int, lr: Any, momentum: Any, weight_decay: Any, threads: int,
+    min_parallel: int,
 ) -> tuple[float, int, int]:  # fmt: skip
     r"""Runs ``count`` mini-batches of SGD, starting at batch number ``first`` of the epoch.
 
     Batch ``k`` holds the rows ``order[k * batch_size : (k + 1) * batch_size]`` of ``x`` (the last may
-    be shorter), gathered into a contiguous block. For each batch: forward pass (:func:`dense`), output
-    error (:func:`score_rows`), then from the output layer down: backpropagation
-    :math:`\delta_{l-1} = f'(a_{l-1}) \odot W_l^T \delta_l` (:func:`hidden_deltas`) and the update of
-    :func:`sgd_units`. ``theta`` and ``velocity`` (same layout, the momentum buffer) are updated in
-    place. ``lr``, ``momentum`` and ``weight_decay`` must have the dtype of ``theta``.
+    be shorter). For each batch: forward pass (:func:`dense`), output error (:func:`score_rows`), then
+    from the output layer down: backpropagation :math:`\delta_{l-1} = f'(a_{l-1}) \odot W_l^T \delta_l`
+    (:func:`hidden_deltas`) and the update of :func:`sgd_units`. ``theta`` and ``velocity`` (same layout,
+    the momentum buffer) are updated in place; ``lr``, ``momentum`` and ``weight_decay`` must have the
+    dtype of ``theta``; ``x`` must be C-contiguous and writable (it shares a compiled type with the
+    internal buffers).
+
+    Threads: a layer with at least ``min_parallel`` multiply-adds per batch is split by units into
+    ``threads`` chunks run by Numba's threads (``prange``), never by rows, so no sums cross threads and
+    the result is bit-for-bit the same for any number of threads. The first layer's update for batch
+    ``k`` and its forward pass for batch ``k + 1`` share one parallel region (a unit's row is updated,
+    then used), which halves the thread synchronisations per batch. ``threads=1`` runs serially.
 
     Returns:
         (sum of per-row losses, each before its batch's update; number of hits; number of rows seen).
@@ -398,52 +432,87 @@ def train_batches(
     n = order.shape[0]
     n_layers = sizes.shape[0] - 1
     offs = _layout(sizes)
-    dtype = theta.dtype
-    weights = [layer_views(theta, sizes, offs, li) for li in range(n_layers)]
-    moments = [layer_views(velocity, sizes, offs, li) for li in range(n_layers)]
-    xb = np.empty((batch_size, sizes[0]), dtype=dtype)
-    acts = [np.empty((batch_size, sizes[li + 1]), dtype=dtype) for li in range(n_layers)]
-    deltas = [np.empty((batch_size, sizes[li + 1]), dtype=dtype) for li in range(n_layers)]
-    g = np.empty((2, sizes[:-1].max()), dtype=dtype)
+    acts, deltas, g, ident = _training_buffers(sizes, batch_size, threads, theta.dtype)
+    W0, bias0 = layer_views(theta, sizes, offs, 0)
+    V0, v_bias0 = layer_views(velocity, sizes, offs, 0)
+    first_act = hidden if (n_layers > 1 or classic) else IDENTITY
     loss = 0.0
     hits = 0
     seen = 0
-    for k in range(first, first + count):
+    prev_rows = order[0:0]
+    prev_nb = 0
+    for k in range(first, first + count + 1):
         start = k * batch_size
-        nb = min(start + batch_size, n) - start
-        if nb <= 0:
+        nb = max(0, min(start + batch_size, n) - start) if k < first + count else 0
+        rows = order[start : start + nb]
+        # layer 0: the pending update of the previous batch, then this batch's forward pass
+        chunks = threads if (max(nb, prev_nb) * sizes[0] * sizes[1] >= min_parallel and threads > 1) else 1
+        if chunks == 1:
+            if prev_nb > 0:
+                sgd_units(W0, bias0, V0, v_bias0, deltas[0], x, prev_rows, prev_nb, 0, sizes[1], g[0],
+                          lr, momentum, weight_decay)  # fmt: skip
+            if nb > 0:
+                dense(W0, bias0, x, rows, acts[0], nb, 0, sizes[1], first_act)
+        else:
+            for c in prange(chunks):
+                j0, j1 = _unit_range(c, chunks, sizes[1])
+                if prev_nb > 0:
+                    sgd_units(W0, bias0, V0, v_bias0, deltas[0], x, prev_rows, prev_nb, j0, j1, g[c],
+                              lr, momentum, weight_decay)  # fmt: skip
+                if nb > 0:
+                    dense(W0, bias0, x, rows, acts[0], nb, j0, j1, first_act)
+        if nb == 0:
             break
-        batch_rows = order[start : start + nb]
-        for b in range(nb):
-            xb[b] = x[batch_rows[b]]
-        for li in range(n_layers):
-            act = hidden
-            if li == n_layers - 1 and not classic:
-                act = IDENTITY
-            src = xb if li == 0 else acts[li - 1]
-            W, bias = weights[li]
-            dense(W, bias, src, acts[li], nb, 0, sizes[li + 1], act)
+        for li in range(1, n_layers):
+            act = IDENTITY if (li == n_layers - 1 and not classic) else hidden
+            W, bias = layer_views(theta, sizes, offs, li)
+            units = sizes[li + 1]
+            chunks = threads if (nb * sizes[li] * units >= min_parallel and threads > 1) else 1
+            if chunks == 1:
+                dense(W, bias, acts[li - 1], ident, acts[li], nb, 0, units, act)
+            else:
+                for c in prange(chunks):
+                    j0, j1 = _unit_range(c, chunks, units)
+                    dense(W, bias, acts[li - 1], ident, acts[li], nb, j0, j1, act)
         batch_loss, batch_hits = score_rows(
-            acts[n_layers - 1],
-            deltas[n_layers - 1],
-            0,
-            sizes[n_layers],
-            labels,
-            batch_rows,
-            nb,
-            classic,
-            hidden,
+            acts[n_layers - 1], deltas[n_layers - 1], 0, sizes[n_layers], labels, rows, nb, classic, hidden
         )
         loss += batch_loss
         hits += batch_hits
         seen += nb
-        for li in range(n_layers - 1, -1, -1):
-            W, bias = weights[li]
-            V, v_bias = moments[li]
-            if li > 0:
+        for li in range(n_layers - 1, 0, -1):
+            W, bias = layer_views(theta, sizes, offs, li)
+            V, v_bias = layer_views(velocity, sizes, offs, li)
+            units = sizes[li + 1]
+            chunks = threads if (nb * sizes[li] * units >= min_parallel and threads > 1) else 1
+            if chunks == 1:
                 hidden_deltas(W, deltas[li], deltas[li - 1], acts[li - 1], nb, 0, sizes[li], hidden)
-            src = xb if li == 0 else acts[li - 1]
-            sgd_units(
-                W, bias, V, v_bias, deltas[li], src, nb, 0, sizes[li + 1], g, lr, momentum, weight_decay
-            )
+                sgd_units(W, bias, V, v_bias, deltas[li], acts[li - 1], ident, nb, 0, units, g[0],
+                          lr, momentum, weight_decay)  # fmt: skip
+            else:
+                for c in prange(chunks):
+                    i0, i1 = _unit_range(c, chunks, sizes[li])
+                    hidden_deltas(W, deltas[li], deltas[li - 1], acts[li - 1], nb, i0, i1, hidden)
+                for c in prange(chunks):
+                    j0, j1 = _unit_range(c, chunks, units)
+                    sgd_units(W, bias, V, v_bias, deltas[li], acts[li - 1], ident, nb, j0, j1, g[c],
+                              lr, momentum, weight_decay)  # fmt: skip
+        prev_rows = rows
+        prev_nb = nb
     return loss, hits, seen
+
+
+def _twin(fn: Any, name: str) -> Any:
+    """A copy of the plain function ``fn`` under another name (so Numba caches the copies apart)."""
+    twin = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__, fn.__closure__)
+    twin.__qualname__ = name
+    twin.__doc__ = fn.__doc__
+    return twin
+
+
+train_batches_parallel = njit(cache=True, fastmath=_FAST, parallel=True)(
+    _twin(train_batches, "train_batches_parallel")
+)
+"""The same as :func:`train_batches`, compiled with ``parallel=True``: ``prange`` uses real threads."""
+train_batches = njit(cache=True, fastmath=_FAST)(train_batches)
+"""Serial build of :func:`train_batches` (``prange`` is a plain ``range``; quicker to compile)."""

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numba
 import numpy as np
 
 from hippo.domain import kernels
@@ -33,6 +34,8 @@ from hippo.domain.errors import InvalidArgumentError, TrainingDivergedError
 from hippo.domain.network import Network
 
 CHUNK_ROWS = 4096
+# Multiply-adds per batch from which a layer is split across threads (waking them costs a few µs).
+PARALLEL_MIN_WORK = 200_000
 
 
 def _number(value: Any, name: str, *, low: float, high: float = math.inf, low_open: bool = False) -> float:
@@ -142,10 +145,27 @@ class TrainingResult:
 class Trainer:
     """Trains networks with the configured mini-batch SGD (see the module docstring)."""
 
-    def __init__(self, config: TrainingConfig | None = None) -> None:
+    def __init__(
+        self,
+        config: TrainingConfig | None = None,
+        *,
+        threads: int = 1,
+        parallel_min_work: int = PARALLEL_MIN_WORK,
+    ) -> None:
+        """A trainer with the given hyper-parameters.
+
+        Args:
+            config: the hyper-parameters (default: ``TrainingConfig()``).
+            threads: threads that share each big layer (at most ``numba.get_num_threads()``). The
+                default 1 is the safe choice on a busy machine: waking threads for every batch only
+                pays off on otherwise idle cores. Results are bit-for-bit the same for any value.
+            parallel_min_work: multiply-adds per batch from which a layer is split across threads.
+        """
         if config is not None and not isinstance(config, TrainingConfig):
             raise InvalidArgumentError(f"config must be a TrainingConfig, got {type(config).__name__}")
         self.config = config or TrainingConfig()
+        self.threads = _integer(threads, "threads", low=1)
+        self.parallel_min_work = _integer(parallel_min_work, "parallel_min_work", low=0)
 
     def fit(
         self,
@@ -204,6 +224,8 @@ class Trainer:
         n = x.shape[0]
         n_batches = -(-n // config.batch_size)
         per_call = max(1, CHUNK_ROWS // config.batch_size)
+        threads = min(self.threads, numba.get_num_threads())
+        step = kernels.train_batches_parallel if threads > 1 else kernels.train_batches
 
         def snapshot(params: np.ndarray) -> Network:
             return Network._from_flat(network.sizes, network.activation, network.output, params)
@@ -224,7 +246,7 @@ class Trainer:
                     interrupted = True
                     break
                 count = min(per_call, n_batches - k)
-                chunk_loss, chunk_hits, chunk_seen = kernels.train_batches(
+                chunk_loss, chunk_hits, chunk_seen = step(
                     theta,
                     velocity,
                     sizes,
@@ -239,6 +261,8 @@ class Trainer:
                     dtype(lr),
                     momentum,
                     decay,
+                    threads,
+                    self.parallel_min_work,
                 )
                 loss += chunk_loss
                 hits += chunk_hits

@@ -113,6 +113,8 @@ def _kernel_gradient(network, x, labels):
         1.0,
         0.0,
         0.0,
+        1,
+        0,
     )
     return network.parameters - theta
 
@@ -164,8 +166,8 @@ out = {}
 for output in ("softmax", "classic"):
     net = Network.create([6, 5, 4, 3], "relu" if output == "softmax" else "sigmoid", output, seed=1,
                          dtype=np.float64)
-    res = Trainer(TrainingConfig(epochs=2, batch_size=5, learning_rate=0.1, weight_decay=0.01)).fit(
-        net, x, y, validation=(x, y))
+    res = Trainer(TrainingConfig(epochs=2, batch_size=5, learning_rate=0.1, weight_decay=0.01),
+                  threads=2, parallel_min_work=0).fit(net, x, y, validation=(x, y))
     out[output] = {"probabilities": net.probabilities(x).tolist(),
                    "trained": res.network.parameters.tolist(),
                    "loss": [r.train_loss for r in res.history]}

@@ -67,6 +67,17 @@ def test_the_same_seed_gives_bit_identical_training_and_another_seed_does_not():
     assert not np.array_equal(a.network.parameters, c.network.parameters)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_splitting_layers_across_threads_gives_bit_identical_results(threads):
+    x, labels = toy_problem(n=300)
+    network = Network.create([10, 17, 9, 3], seed=5)
+    config = TrainingConfig(epochs=2, batch_size=7, learning_rate=0.05, weight_decay=1e-3)
+    serial = Trainer(config).fit(network, x, labels)
+    split = Trainer(config, threads=threads, parallel_min_work=0).fit(network, x, labels)
+    np.testing.assert_array_equal(split.network.parameters, serial.network.parameters)
+    assert [r.train_loss for r in split.history] == [r.train_loss for r in serial.history]
+
+
 def test_training_does_not_modify_the_input_network_or_data():
     x, labels = toy_problem(n=100)
     network = Network.create([10, 4, 3], seed=0)
@@ -174,6 +185,8 @@ def test_fit_rejects_bad_data():
             trainer.fit(*args, **kwargs)
     with pytest.raises(InvalidArgumentError, match="TrainingConfig"):
         Trainer({"epochs": 1})
+    with pytest.raises(InvalidArgumentError, match="threads"):
+        Trainer(threads=0)
 
 
 def test_epoch_reports_are_plain_values():
