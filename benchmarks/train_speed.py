@@ -50,12 +50,10 @@ def load_data(mnist_dir: str | None, rows: int) -> tuple[np.ndarray, np.ndarray]
     return (images[:rows] / np.float32(255)).astype(np.float32), labels[:rows].astype(np.int64)
 
 
-def hippo_epoch(sizes, batch, lr, x, y, seed):
+def hippo_epoch(sizes, batch, lr, x, y, seed, threads=1):
     network = Network.create(sizes, seed=seed)
-    result = Trainer(
-        TrainingConfig(epochs=1, batch_size=batch, learning_rate=lr, momentum=0.9, seed=seed)
-    ).fit(network, x, y)
-    return result.history[0].seconds
+    config = TrainingConfig(epochs=1, batch_size=batch, learning_rate=lr, momentum=0.9, seed=seed)
+    return Trainer(config, threads=threads).fit(network, x, y).history[0].seconds
 
 
 def numpy_epoch(sizes, batch, lr, x, y, seed):
