@@ -59,3 +59,9 @@ def test_invalid_recipes_are_refused(changes, message):
 def test_unknown_preset():
     with pytest.raises(InvalidArgumentError, match="unknown preset 'fast'"):
         recipe_from("fast")
+
+
+def test_best_preset_is_the_wide_network_with_stronger_weight_decay():
+    best = PRESETS["best"].resolved()
+    assert (best.sizes, best.epochs) == ((784, 800, 10), 20)
+    assert (best.weight_decay, best.learning_rate) == (2e-4, 0.05)
