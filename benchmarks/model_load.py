@@ -10,7 +10,7 @@ Starts the loopback Hub-compatible test server, uploads a trained model with `hi
 
 Reports medians over --repeats of the in-process load time (`fetch` through the registry, measured by
 ModelService) and of the whole process wall time, and their ratios to the local baseline. A fresh
-process's first load includes Numba's start-up (the Network constructor calls a jitted helper), so a
+process's first load includes Python's and NumPy's imports (inference no longer imports Numba), so a
 second table times `registry.fetch` in this process after a warm-up: the registry's own cost. The
 loopback server has no network latency: on the real Hub, cold adds the download of the .npz.
 
@@ -164,7 +164,7 @@ def time_in_process(hub: FakeHub, name: str, local: Path, work: Path, repeats: i
     huggingface_hub.constants.HF_HUB_DISABLE_XET = True
     logging.getLogger("hippo").setLevel(logging.ERROR)  # the hub-down runs would log a warning each
     local_registry = LocalModelRegistry(local)
-    local_registry.fetch(name)  # Numba start-up, paid once per process
+    local_registry.fetch(name)  # first-use costs (imports, file cache), paid once per process
     warm = hub_registry(hub, work / "warm-in-process")
     warm.fetch(name)
     return {

@@ -4,6 +4,9 @@ Imports only the standard library, NumPy and Numba, so a notebook can use it wit
 installed::
 
     from hippo.domain import Network, Trainer
+
+Numba is imported only when training starts (:meth:`Trainer.fit`): loading a model and predicting use
+NumPy alone.
 """
 
 from hippo.domain.errors import (

@@ -21,8 +21,10 @@ Conventions shared by every kernel (the :class:`~hippo.domain.network.Network` c
   re-association (vectorised dot products) but not ``nnan``/``ninf``: an overflowing ``exp`` in the
   sigmoid still gives a correct 0.
 
-The inference kernels (:func:`feed_forward`) are serial ``@njit`` so that a web server may call them
-from many threads at once; only :func:`train_batches` uses threads (``prange``).
+Serving does not use this module: :class:`~hippo.domain.network.Network` infers with NumPy, so a
+server never imports Numba. :func:`feed_forward` is the compiled forward pass built from the training
+kernels' :func:`dense`; the tests check NumPy inference against it and ``benchmarks/inference_speed.py``
+times the two. Only :func:`train_batches_parallel` uses threads (``prange``).
 """
 
 from __future__ import annotations

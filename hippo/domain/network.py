@@ -17,8 +17,12 @@ every hidden layer. The output layer applies
   :math:`\mathrm{softmax}(z_L)`.
 
 A :class:`Network` is immutable: its parameters live in one read-only flat array (the layout of
-:mod:`hippo.domain.kernels`) and ``weights``/``biases`` are read-only views into it. Training returns a
-new network (:class:`hippo.domain.training.Trainer`).
+:mod:`hippo.domain.kernels`, computed here by :func:`layout`) and ``weights``/``biases`` are read-only
+views into it. Training returns a new network (:class:`hippo.domain.training.Trainer`).
+
+Inference is plain NumPy (BLAS matrix products in the network's dtype, float32 stays float32): this module
+never imports Numba, so loading a model and serving predictions starts in milliseconds. Only training
+compiles kernels (:mod:`hippo.domain.kernels`, imported lazily by the trainer).
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ from typing import Any
 
 import numpy as np
 
-from hippo.domain import kernels
 from hippo.domain.dataset import as_inputs, as_labels
 from hippo.domain.errors import InvalidArgumentError
 
@@ -36,6 +39,58 @@ HIDDEN_ACTIVATIONS = ("sigmoid", "relu", "tanh")
 OUTPUTS = ("softmax", "classic")
 INITS = ("he", "xavier", "classic")
 DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def layout(sizes: Sequence[int]) -> np.ndarray:
+    """Offsets of every layer in the flat parameter and activation arrays (pure Python, no Numba).
+
+    Args:
+        sizes: layer sizes ``(n_0, ..., n_L)``.
+
+    Returns:
+        int64 array of shape ``(L, 3)``: per layer ``l`` the offset of :math:`W_l` in ``theta``, the
+        offset of :math:`b_l` in ``theta`` and the first column of its units in an activation buffer
+        (the same as the kernels' own ``_layout``).
+    """
+    n_layers = len(sizes) - 1
+    offs = np.empty((n_layers, 3), dtype=np.int64)
+    pos = col = 0
+    for li in range(n_layers):
+        offs[li] = (pos, pos + sizes[li + 1] * sizes[li], col)
+        pos += sizes[li + 1] * (sizes[li] + 1)
+        col += sizes[li + 1]
+    return offs
+
+
+def _activate(z: np.ndarray, activation: str) -> None:
+    """Applies the hidden activation to ``z`` in place, in its own dtype."""
+    if activation == "relu":
+        np.maximum(z, 0, out=z)
+    elif activation == "sigmoid":
+        # 1 / (1 + e^{-z}), as the kernels and the earlier service compute it; e^{-z} may overflow to
+        # inf for very negative z, which correctly gives 0
+        with np.errstate(over="ignore"):
+            np.negative(z, out=z)
+            np.exp(z, out=z)
+        z += 1
+        np.reciprocal(z, out=z)
+    else:
+        np.tanh(z, out=z)
+
+
+def _softmax(z: np.ndarray) -> None:
+    r"""In place :math:`p_k = e^{z_k - m} / \sum_c e^{z_c - m}` per row, :math:`m = \max_c z_c`.
+
+    ``z`` is one row ``(k,)`` or a batch ``(n, k)``.
+    """
+    if z.ndim == 1:
+        z -= z.max()
+        np.exp(z, out=z)
+        z /= z.sum()
+    elif z.shape[0] > 0:
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
 
 
 def _check_sizes(sizes: Any) -> tuple[int, ...]:
@@ -82,14 +137,12 @@ class Network:
     """
 
     __slots__ = (
-        "_act",
         "_activation",
         "_biases",
-        "_mode",
         "_output",
         "_sizes",
-        "_sizes_arr",
         "_theta",
+        "_transposed",
         "_weights",
     )
 
@@ -140,7 +193,7 @@ class Network:
                 if not np.isfinite(array).all():
                     raise InvalidArgumentError(f"{kind}[{li}] contains NaN or infinite values")
         theta = np.empty(_parameter_count(sizes_t), dtype=dtype)
-        offs = kernels.layout(sizes_t)
+        offs = layout(sizes_t)
         for li in range(n_layers):
             theta[offs[li, 0] : offs[li, 1]] = arrays[li].ravel()
             theta[offs[li, 1] : offs[li, 1] + sizes_t[li + 1]] = arrays[n_layers + li]
@@ -157,14 +210,13 @@ class Network:
         self._activation = activation
         self._output = output
         self._theta = theta
-        self._sizes_arr = np.array(sizes, dtype=np.int64)
-        self._act = kernels.ACTIVATION_CODES[activation]
-        self._mode = kernels.OUT_SOFTMAX if output == "softmax" else kernels.OUT_ACTIVATION
-        offs = kernels.layout(sizes)
+        offs = layout(sizes)
         self._weights = tuple(
             theta[offs[li, 0] : offs[li, 1]].reshape(sizes[li + 1], sizes[li]) for li in range(len(sizes) - 1)
         )
         self._biases = tuple(theta[offs[li, 1] : offs[li, 1] + sizes[li + 1]] for li in range(len(sizes) - 1))
+        # C-contiguous (n_in, n_out) copies for batches, ``a @ W.T`` (see _layers)
+        self._transposed = tuple(np.ascontiguousarray(w.T) for w in self._weights)
 
     @classmethod
     def _from_flat(cls, sizes: tuple[int, ...], activation: str, output: str, theta: np.ndarray) -> Network:
@@ -205,7 +257,7 @@ class Network:
             raise InvalidArgumentError(f"seed must be a non-negative integer, got {seed!r}")
         rng = np.random.default_rng(int(seed))
         theta = np.zeros(_parameter_count(sizes_t), dtype=np.float64)
-        offs = kernels.layout(sizes_t)
+        offs = layout(sizes_t)
         for li in range(len(sizes_t) - 1):
             n_in, n_out = sizes_t[li], sizes_t[li + 1]
             w = slice(offs[li, 0], offs[li, 1])
@@ -251,7 +303,7 @@ class Network:
 
     @property
     def parameters(self) -> np.ndarray:
-        """All parameters as one read-only flat array (layout of :mod:`hippo.domain.kernels`)."""
+        """All parameters as one read-only flat array (see :func:`layout`)."""
         return self._theta
 
     def __repr__(self) -> str:
@@ -266,9 +318,32 @@ class Network:
         return Network._from_flat(self._sizes, self._activation, self._output, self._theta.astype(dt))
 
     # ------------------------------------------------------------------ inference
-    def _run(self, x: Any, mode: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    def _layers(self, a: np.ndarray, last: str) -> list[np.ndarray]:
+        r"""Every non-input layer's values for the inputs ``a``: :math:`a_{l+1} = f(W_l a_l + b_l)`.
+
+        ``a`` is one input ``(n_0,)`` (matrix-vector products on ``W_l``) or a batch ``(n, n_0)``
+        (``a @ W_l^T`` on a C-contiguous copy of :math:`W_l^T`: OpenBLAS is several times slower with
+        the transposed view). ``last`` is what the output layer applies: ``"softmax"``, ``"activation"``
+        (the hidden activation, the classic output) or ``"logits"`` (nothing). Each entry is a new
+        C-contiguous array of the network's dtype, ``(n_{l+1},)`` or ``(n, n_{l+1})``.
+        """
+        layers = []
+        n_layers = len(self._weights)
+        single = a.ndim == 1
+        for li in range(n_layers):
+            z = self._weights[li] @ a if single else a @ self._transposed[li]
+            z += self._biases[li]
+            if li < n_layers - 1 or last == "activation":
+                _activate(z, self._activation)
+            elif last == "softmax":
+                _softmax(z)
+            layers.append(z)
+            a = z
+        return layers
+
+    def _output_of(self, x: Any, last: str) -> np.ndarray:
         a, single = as_inputs(x, self._sizes[0], self._theta.dtype)
-        return a, kernels.feed_forward(self._theta, self._sizes_arr, self._act, mode, a), single
+        return self._layers(a[0] if single else a, last)[-1]
 
     def forward(self, x: Any) -> np.ndarray:
         """Output layer values :math:`a_L` for one input ``(n_0,)`` or a batch ``(n, n_0)``.
@@ -279,9 +354,7 @@ class Network:
         Raises:
             InvalidArgumentError: wrong shape, non-numeric, NaN or infinite input.
         """
-        _, buf, single = self._run(x, self._mode)
-        out = buf[:, buf.shape[1] - self._sizes[-1] :]
-        return out[0] if single else np.ascontiguousarray(out)
+        return self._output_of(x, "softmax" if self._output == "softmax" else "activation")
 
     def probabilities(self, x: Any) -> np.ndarray:
         r"""A probability distribution over the outputs, :math:`\mathrm{softmax}(z_L)`.
@@ -291,9 +364,7 @@ class Network:
         Identical to :meth:`forward` for softmax networks. For classic networks with a strictly
         increasing activation its argmax equals :meth:`forward`'s.
         """
-        _, buf, single = self._run(x, kernels.OUT_SOFTMAX)
-        out = buf[:, buf.shape[1] - self._sizes[-1] :]
-        return out[0] if single else np.ascontiguousarray(out)
+        return self._output_of(x, "softmax")
 
     def activations(self, x: Any) -> list[np.ndarray]:
         """Every layer's activations, input first: ``[a_0, a_1, ..., a_L]`` with ``a_L == forward(x)``.
@@ -301,13 +372,10 @@ class Network:
         ``a_0`` is the input converted to the network's dtype. Each entry has shape ``(n_l,)`` for one
         input or ``(n, n_l)`` for a batch.
         """
-        a, buf, single = self._run(x, self._mode)
-        layers = [a]
-        col = 0
-        for size in self._sizes[1:]:
-            layers.append(np.ascontiguousarray(buf[:, col : col + size]))
-            col += size
-        return [layer[0] for layer in layers] if single else layers
+        a, single = as_inputs(x, self._sizes[0], self._theta.dtype)
+        if single:
+            a = a[0]
+        return [a, *self._layers(a, "softmax" if self._output == "softmax" else "activation")]
 
     def predict(self, x: Any) -> Any:
         """Index of the largest output: an ``int`` for one input, an int64 array ``(n,)`` for a batch."""
@@ -324,31 +392,35 @@ class Network:
         r"""Mean loss and accuracy over a labelled batch.
 
         The loss is the training loss of this output kind: cross-entropy
-        :math:`-\log p_y` for softmax, the quadratic cost :math:`\tfrac12\lVert a_L - y\rVert^2` for
-        classic (``y`` one-hot).
+        :math:`-\log p_y = \log\sum_k e^{z_k} - z_y` for softmax, the quadratic cost
+        :math:`\tfrac12\lVert a_L - y\rVert^2` for classic (``y`` one-hot). Sums are taken in float64.
 
         Returns:
             ``(mean loss, accuracy in [0, 1])``; ``(nan, nan)`` for an empty batch.
         """
         a, _ = as_inputs(x, self._sizes[0], self._theta.dtype)
         y = as_labels(labels, a.shape[0], self._sizes[-1])
-        if a.shape[0] == 0:
+        n = a.shape[0]
+        if n == 0:
             return float("nan"), float("nan")
         classic = self._output == "classic"
-        mode = kernels.OUT_ACTIVATION if classic else kernels.OUT_LOGITS
-        buf = kernels.feed_forward(self._theta, self._sizes_arr, self._act, mode, a)
-        out_col = buf.shape[1] - self._sizes[-1]
-        no_delta = np.empty((0, 0), dtype=self._theta.dtype)
-        rows = np.arange(a.shape[0])
-        loss, hits = kernels.score_rows(
-            buf, no_delta, out_col, self._sizes[-1], y, rows, a.shape[0], classic, self._act
-        )
-        return loss / a.shape[0], hits / a.shape[0]
+        out = self._layers(a, "activation" if classic else "logits")[-1]
+        rows = np.arange(n)
+        hits = int(np.count_nonzero(np.argmax(out, axis=1) == y))
+        if classic:
+            err = out.astype(np.float64)
+            err[rows, y] -= 1.0
+            loss = 0.5 * float(np.einsum("ij,ij->", err, err))
+        else:
+            m = out.max(axis=1, keepdims=True)
+            s = np.exp(out - m).sum(axis=1, dtype=np.float64)
+            loss = float(np.log(s).sum() - (out[rows, y] - m[:, 0]).astype(np.float64).sum())
+        return loss / n, hits / n
 
     def warm_up(self) -> Network:
-        """Compiles (or loads from Numba's cache) the inference kernels for this dtype; returns ``self``.
+        """Runs every inference path once (NumPy only, nothing to compile); returns ``self``.
 
-        Call it once at start-up so that no request pays a JIT compilation.
+        Kept so that callers may prime caches and the BLAS library at start-up, before the first request.
         """
         probe = np.zeros((1, self._sizes[0]), dtype=self._theta.dtype)
         self.forward(probe)

@@ -15,6 +15,9 @@ The batches run inside compiled code (:func:`hippo.domain.kernels.train_batches`
 :data:`CHUNK_ROWS` rows per call; ``should_stop`` is polled between chunks, so an interrupted run stops
 within a few milliseconds, after a complete batch. The same seed, data and configuration give
 bit-for-bit the same network on the same machine.
+
+Numba and the kernels are imported by :meth:`Trainer.fit`, not by this module: importing
+:mod:`hippo.domain` (to load and run a model) never pays Numba's start-up.
 """
 
 from __future__ import annotations
@@ -25,10 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numba
 import numpy as np
 
-from hippo.domain import kernels
 from hippo.domain.dataset import as_inputs, as_labels
 from hippo.domain.errors import InvalidArgumentError, TrainingDivergedError
 from hippo.domain.network import Network
@@ -211,6 +212,10 @@ class Trainer:
             y_val = as_labels(validation[1], x_val.shape[0], network.sizes[-1], "validation labels")
             if x_val.shape[0] == 0:
                 raise InvalidArgumentError("validation set is empty")
+
+        import numba
+
+        from hippo.domain import kernels
 
         dtype = network.dtype.type
         theta = network.parameters.copy()

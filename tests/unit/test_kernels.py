@@ -11,6 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from hippo.domain import Network, Trainer, TrainingConfig, kernels
+from hippo.domain.network import layout
 from tests import reference_mlp as ref
 from tests.conftest import REPO_ROOT
 
@@ -62,6 +63,19 @@ def test_probabilities_are_distributions_and_agree_with_forward(problem):
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5 if network.dtype == np.float32 else 1e-12)
     if network.output == "softmax":
         np.testing.assert_array_equal(p, network.forward(x))
+
+
+@given(problems())
+def test_numpy_inference_agrees_with_the_compiled_forward_pass_of_the_training_kernels(problem):
+    network, x, _ = problem
+    sizes = np.array(network.sizes)
+    act = kernels.ACTIVATION_CODES[network.activation]
+    mode = kernels.OUT_SOFTMAX if network.output == "softmax" else kernels.OUT_ACTIVATION
+    compiled = kernels.feed_forward(network.parameters, sizes, act, mode, x)
+    np.testing.assert_allclose(
+        np.concatenate(network.activations(x)[1:], axis=1), compiled, **TOL[network.dtype.type]
+    )
+    np.testing.assert_array_equal(layout(network.sizes), kernels.layout(network.sizes))
 
 
 @given(problems(), st.integers(1, 4), st.sampled_from([0.0, 0.5, 0.9]), st.sampled_from([0.0, 1e-2]))
