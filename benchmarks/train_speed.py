@@ -50,7 +50,7 @@ def load_data(mnist_dir: str | None, rows: int) -> tuple[np.ndarray, np.ndarray]
     return (images[:rows] / np.float32(255)).astype(np.float32), labels[:rows].astype(np.int64)
 
 
-def hippo_epoch(sizes, batch, lr, x, y, seed, threads=1):
+def hippo_epoch(sizes, batch, lr, x, y, seed, threads=None):
     network = Network.create(sizes, seed=seed)
     config = TrainingConfig(epochs=1, batch_size=batch, learning_rate=lr, momentum=0.9, seed=seed)
     return Trainer(config, threads=threads).fit(network, x, y).history[0].seconds
@@ -95,9 +95,7 @@ def make_torch_epoch(threads):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="epochs timed per implementation and case")
-    parser.add_argument(
-        "--threads", type=int, default=2, help="threads for PyTorch, NumPy's BLAS and hippo-mt"
-    )
+    parser.add_argument("--threads", type=int, default=2, help="threads for PyTorch and Hippo (Numba)")
     parser.add_argument("--rows", type=int, default=60000, help="training rows per epoch")
     parser.add_argument("--mnist-dir", default=None, help="directory with the MNIST IDX .gz files")
     parser.add_argument("--cases", default="0,1,2,3", help="comma-separated case numbers (0-3)")
@@ -123,8 +121,8 @@ def main() -> None:
 
     impls = {"hippo": hippo_epoch}
     if args.threads > 1:
-        impls["hippo-mt"] = lambda *a: hippo_epoch(*a, threads=args.threads)
-        hippo_epoch((784, 100, 10), 32, 0.02, x[:2000], y[:2000], 0, threads=args.threads)  # load/compile
+        impls["hippo-1t"] = lambda *a: hippo_epoch(*a, threads=1)
+        hippo_epoch((784, 100, 10), 32, 0.02, x[:2000], y[:2000], 0, threads=1)  # load/compile
     if not args.skip_numpy:
         impls["numpy"] = numpy_epoch
     if torch_epoch is not None:
@@ -149,18 +147,18 @@ def main() -> None:
     print()
     nan = float("nan")
     header = (
-        f"{'model':<12} {'batch':>5} {'hippo s':>8} {'hippo-mt':>8} {'numpy s':>8} {'torch s':>8} "
-        f"{'h/numpy':>8} {'h/torch':>8} {'mt/torch':>8} {'target':>7}"
+        f"{'model':<12} {'batch':>5} {'hippo s':>8} {'hippo-1t':>8} {'numpy s':>8} {'torch s':>8} "
+        f"{'h/numpy':>8} {'h/torch':>8} {'1t/torch':>8} {'target':>7}"
     )
     print(header)
     print("-" * len(header))
     for model, batch, m, target in rows:
-        h, mt, n, t = m["hippo"], m.get("hippo-mt", nan), m.get("numpy", nan), m.get("torch", nan)
+        h, mt, n, t = m["hippo"], m.get("hippo-1t", nan), m.get("numpy", nan), m.get("torch", nan)
         print(
             f"{model:<12} {batch:>5} {h:>8.3f} {mt:>8.3f} {n:>8.3f} {t:>8.3f} "
             f"{h / n:>8.2f} {h / t:>8.2f} {mt / t:>8.2f} {'<=' + str(target):>7}"
         )
-    print(f"hippo: Trainer default (1 thread); hippo-mt: Trainer(threads={args.threads}); ", end="")
+    print(f"hippo: Trainer default ({threads} Numba threads); hippo-1t: Trainer(threads=1); ", end="")
     print(f"torch: {args.threads} threads; numpy: its BLAS's default threads")
     if torch_epoch is None:
         print(f"\nnote: {torch_note}")

@@ -150,22 +150,25 @@ class Trainer:
         self,
         config: TrainingConfig | None = None,
         *,
-        threads: int = 1,
+        threads: int | None = None,
         parallel_min_work: int = PARALLEL_MIN_WORK,
     ) -> None:
         """A trainer with the given hyper-parameters.
 
         Args:
             config: the hyper-parameters (default: ``TrainingConfig()``).
-            threads: threads that share each big layer (at most ``numba.get_num_threads()``). The
-                default 1 is the safe choice on a busy machine: waking threads for every batch only
-                pays off on otherwise idle cores. Results are bit-for-bit the same for any value.
+            threads: threads that share each big layer, at most ``numba.get_num_threads()`` (set
+                ``NUMBA_NUM_THREADS`` to change that). ``None`` (the default) uses them all; 1 runs
+                serially, the better choice when the other cores are busy (waking threads for every batch
+                only pays off on idle cores). Networks with no layer of at least ``parallel_min_work``
+                multiply-adds per batch always run serially. Results are bit-for-bit the same for any
+                value.
             parallel_min_work: multiply-adds per batch from which a layer is split across threads.
         """
         if config is not None and not isinstance(config, TrainingConfig):
             raise InvalidArgumentError(f"config must be a TrainingConfig, got {type(config).__name__}")
         self.config = config or TrainingConfig()
-        self.threads = _integer(threads, "threads", low=1)
+        self.threads = None if threads is None else _integer(threads, "threads", low=1)
         self.parallel_min_work = _integer(parallel_min_work, "parallel_min_work", low=0)
 
     def fit(
@@ -229,7 +232,15 @@ class Trainer:
         n = x.shape[0]
         n_batches = -(-n // config.batch_size)
         per_call = max(1, CHUNK_ROWS // config.batch_size)
-        threads = min(self.threads, numba.get_num_threads())
+        threads = (
+            numba.get_num_threads() if self.threads is None else min(self.threads, numba.get_num_threads())
+        )
+        rows = min(config.batch_size, n)
+        if not any(
+            rows * a * b >= self.parallel_min_work
+            for a, b in zip(network.sizes, network.sizes[1:], strict=False)
+        ):
+            threads = 1  # nothing to split: the serial build, no thread wake-ups
         step = kernels.train_batches_parallel if threads > 1 else kernels.train_batches
 
         def snapshot(params: np.ndarray) -> Network:

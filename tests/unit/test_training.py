@@ -72,7 +72,7 @@ def test_splitting_layers_across_threads_gives_bit_identical_results(threads):
     x, labels = toy_problem(n=300)
     network = Network.create([10, 17, 9, 3], seed=5)
     config = TrainingConfig(epochs=2, batch_size=7, learning_rate=0.05, weight_decay=1e-3)
-    serial = Trainer(config).fit(network, x, labels)
+    serial = Trainer(config, threads=1).fit(network, x, labels)
     split = Trainer(config, threads=threads, parallel_min_work=0).fit(network, x, labels)
     np.testing.assert_array_equal(split.network.parameters, serial.network.parameters)
     assert [r.train_loss for r in split.history] == [r.train_loss for r in serial.history]
