@@ -1,30 +1,32 @@
-"""The composition root: the only module that names concrete adapters."""
+"""The composition root: the only module that names concrete adapters.
+
+Adapters that pull in a heavy library the server does not need (alembic and SQLAlchemy, psycopg, tqdm,
+huggingface_hub) are imported inside small factory functions, on first use: importing this module, and so
+starting `hippo serve` with `DATABASE_URL` set, stays quick.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dependency_injector import containers, providers
 
 from hippo import __version__
-from hippo.adapters.alembic_migrations import AlembicMigrator
 from hippo.adapters.embedded_postgres import EmbeddedPostgres
 from hippo.adapters.layered_registry import LayeredModelRegistry
 from hippo.adapters.local_registry import LocalModelRegistry
-from hippo.adapters.mnist_download import MnistFiles
 from hippo.adapters.mnist_idx import IdxMnistSource
 from hippo.adapters.mnist_samples import PackagedMnistSamples
 from hippo.adapters.model_files import NpzModelFiles
 from hippo.adapters.postgres import pool_resource
-from hippo.adapters.postgres_diagnostics import PostgresInspector
 from hippo.adapters.postgres_vocabulary import PostgresVocabularyRepository
 from hippo.adapters.training_plot import write_learning_curves
 from hippo.adapters.vocabulary_json import JsonLexicon
 from hippo.adapters.wordnet import WordNetFiles
 from hippo.config import Settings
-from hippo.ports.diagnostics import HubInspector
+from hippo.ports.diagnostics import DatabaseInspector, HubInspector
 from hippo.ports.model_registry import ModelRegistry
 from hippo.services.doctor import Doctor, DoctorSettings
 from hippo.services.mnist_sampler import MnistSampler
@@ -32,6 +34,10 @@ from hippo.services.model_service import SHIPPED_DEFAULT_MODEL, ModelService
 from hippo.services.publish_service import PublishService
 from hippo.services.training_service import TrainingService
 from hippo.services.vocabulary_import import VocabularyImport
+
+if TYPE_CHECKING:
+    from hippo.adapters.alembic_migrations import AlembicMigrator
+    from hippo.adapters.mnist_download import MnistFiles
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 """Alembic scripts (shipped in the sdist next to the package)."""
@@ -49,11 +55,29 @@ def _database_url(settings: Settings) -> Iterator[str]:
         server.stop()
 
 
+def _migrator(url: str, script_location: Path) -> AlembicMigrator:
+    from hippo.adapters.alembic_migrations import AlembicMigrator  # alembic + SQLAlchemy: ~1 s to import
+
+    return AlembicMigrator(url, script_location)
+
+
 def _ready_database_url(settings: Settings, url: str) -> str:
     """The URL the app uses: the embedded database is migrated to head first (Neon: `hippo db upgrade`)."""
     if not settings.database_url:
-        AlembicMigrator(url, MIGRATIONS_DIR).upgrade()
+        _migrator(url, MIGRATIONS_DIR).upgrade()
     return url
+
+
+def _postgres_inspector(url: str, script_location: Path) -> DatabaseInspector:
+    from hippo.adapters.postgres_diagnostics import PostgresInspector  # psycopg + alembic
+
+    return PostgresInspector(url, script_location)
+
+
+def _mnist_files(data_dir: Path | None, cache_dir: Path) -> MnistFiles:
+    from hippo.adapters.mnist_download import MnistFiles  # tqdm
+
+    return MnistFiles(data_dir=data_dir, cache_dir=cache_dir)
 
 
 SHIPPED_MODELS_DIR = Path(__file__).resolve().parent / "assets" / "models"
@@ -110,7 +134,7 @@ class Container(containers.DeclarativeContainer):
 
     # MNIST: HIPPO_MNIST_DIR, else the cache, else a download (`mnist_source(data_dir=...)` overrides)
     mnist_source = providers.Factory(
-        MnistFiles, data_dir=settings.provided.mnist_dir, cache_dir=settings.provided.mnist_cache_dir
+        _mnist_files, data_dir=settings.provided.mnist_dir, cache_dir=settings.provided.mnist_cache_dir
     )
     mnist_samples = providers.Singleton(PackagedMnistSamples)
 
@@ -127,7 +151,7 @@ class Container(containers.DeclarativeContainer):
 
     # Dictionary storage: DATABASE_URL (Neon) or the embedded PostgreSQL; always `await` the async ones.
     database_url = providers.Resource(_database_url, settings)
-    migrator = providers.Factory(AlembicMigrator, database_url, MIGRATIONS_DIR)
+    migrator = providers.Factory(_migrator, database_url, MIGRATIONS_DIR)
     ready_database_url = providers.Singleton(_ready_database_url, settings, database_url)
     postgres_pool = providers.Resource(pool_resource, ready_database_url)
     vocabulary_repository = providers.Singleton(PostgresVocabularyRepository, postgres_pool)
@@ -151,7 +175,7 @@ class Container(containers.DeclarativeContainer):
     publish_service = providers.Factory(PublishService, registry=model_registry)
 
     # `hippo doctor`: the configuration checked end to end (ops)
-    doctor_database = providers.Factory(PostgresInspector, ready_database_url, MIGRATIONS_DIR)
+    doctor_database = providers.Factory(_postgres_inspector, ready_database_url, MIGRATIONS_DIR)
     doctor_hub = providers.Factory(_hub_inspector, settings)
     doctor = providers.Factory(
         _doctor, settings, doctor_database.provider, doctor_hub.provider, model_registry.provider

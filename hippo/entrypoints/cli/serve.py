@@ -59,10 +59,14 @@ def run(args: argparse.Namespace) -> int:
     from granian.constants import Interfaces, Loops
     from granian.log import LogLevels
 
-    # Workers start fresh (spawn), not as forks of this process: this process has imported Numba/LLVM
-    # and runs threads, and a forked worker compiling kernels (a cold Numba cache) was seen deadlocking
-    # inside LLVM (futex wait in NewPassManager.run), hanging startup. Granian uses the default method.
-    multiprocessing.set_start_method("spawn", force=True)
+    # Granian runs the app in worker processes. Import the app's modules here, before they start: a
+    # forked worker then has them already and only builds the app (cold start); with spawn it would
+    # import everything again. Fork only while this process has not loaded Numba: a forked worker
+    # compiling Numba kernels was seen deadlocking inside LLVM, so then workers are spawned.
+    from hippo.entrypoints.http.asgi import preload
+
+    preload()
+    multiprocessing.set_start_method("spawn" if "numba" in sys.modules else "fork", force=True)
 
     Granian(
         APP_FACTORY,

@@ -32,6 +32,7 @@ from hippo.entrypoints.http.controllers.samples import SamplesController
 from hippo.entrypoints.http.database import Database
 from hippo.entrypoints.http.dependencies import dependencies
 from hippo.entrypoints.http.errors import exception_handlers
+from hippo.entrypoints.http.fast_predict import FastPredict
 from hippo.entrypoints.http.openapi import openapi_config
 from hippo.entrypoints.http.playground import playground_routes
 from hippo.entrypoints.http.request_ids import request_id_middleware
@@ -106,6 +107,7 @@ def create_app(
     extra_routes: Sequence[ControllerRouterHandler] = (),
     playground: bool = True,
     database_retry_seconds: float = 2.0,
+    fast_predict: bool = True,
 ) -> Litestar:
     """Build the Litestar app around `container` (a `hippo.container.Container`, possibly overridden).
 
@@ -116,6 +118,8 @@ def create_app(
         playground: serve the playground page at `/` and its assets under `/static`.
         database_retry_seconds: after a failed attempt to open the database, the next attempt waits this
             long (requests meanwhile answer 503 at once).
+        fast_predict: answer the plain `POST /v1/predict` in front of Litestar's routing
+            (`fast_predict.FastPredict`; same answers, about twice the throughput).
 
     Raises:
         StartupRefusedError: the configuration is unsafe (production without an admin token).
@@ -133,16 +137,22 @@ def create_app(
     if playground:
         page: list[HTTPRouteHandler | Router] = playground_routes()
         routes.extend(page)
-    return Litestar(
+    cors = cors_config(settings)
+    app = Litestar(
         route_handlers=routes,
         state=State({"container": container, "database": _database(container, database_retry_seconds)}),
         lifespan=[lifespan],
         dependencies=dependencies(),
         exception_handlers=exception_handlers(STATUS_BY_ERROR),
-        cors_config=cors_config(settings),
+        cors_config=cors,
         openapi_config=openapi_config(),
         middleware=[cast("Any", request_id_middleware)],
         request_max_body_size=MAX_BODY_BYTES,
         logging_config=None,
         debug=False,
     )
+    if fast_predict:
+        # Litestar.__call__ hands every request to `asgi_handler` (CORS -> exception handling -> router).
+        fast = FastPredict(app.asgi_handler, container.model_service(), cors=cors is not None)
+        app.asgi_handler = cast("Any", fast)
+    return app

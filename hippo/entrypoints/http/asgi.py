@@ -1,7 +1,8 @@
 """The ASGI application factory a server imports (``hippo.entrypoints.http.asgi:create``).
 
 The app's modules are imported inside `create` so the time they take is measured and logged as the
-``imports`` phase of startup (with ``model`` and ``database``, see `app.lifespan`).
+``imports`` phase of startup (with ``model`` and ``database``, see `app.lifespan`). `hippo serve` calls
+`preload` before granian forks its workers, so they start with the modules already imported.
 """
 
 from __future__ import annotations
@@ -11,6 +12,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from litestar import Litestar
+
+
+def preload() -> None:
+    """Import every module `create` needs (a server forking workers calls it first)."""
+    import hippo.container
+    import hippo.entrypoints.http.app
+    import hippo.entrypoints.logging_setup  # noqa: F401
 
 
 def create() -> Litestar:

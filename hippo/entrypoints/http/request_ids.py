@@ -9,9 +9,9 @@ status and duration: at DEBUG normally, at WARNING for 5xx answers.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from typing import Any
 
 from hippo.entrypoints.logging_setup import request_id_var
@@ -25,12 +25,19 @@ Scope = dict[str, Any]
 Message = dict[str, Any]
 
 
+def safe_request_id(given: bytes | None) -> str:
+    """`given` (a client's ``X-Request-ID``) when safe to echo, else a new random 32-hex-digit id."""
+    if given is not None and _SAFE.match(given):
+        return given.decode("ascii")
+    return os.urandom(16).hex()  # as uuid.uuid4().hex, without building a UUID object
+
+
 def incoming_request_id(scope: Scope) -> str:
     """The client's ``X-Request-ID`` when safe to echo, else a new 32-hex-digit id."""
     for name, value in scope.get("headers", ()):
         if name == HEADER and _SAFE.match(value):
             return str(value.decode("ascii"))
-    return uuid.uuid4().hex
+    return safe_request_id(None)
 
 
 class RequestIdMiddleware:
