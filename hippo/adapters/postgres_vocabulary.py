@@ -9,6 +9,7 @@ import asyncpg
 
 from hippo.adapters import postgres_vocabulary_rows as rows
 from hippo.adapters.postgres_vocabulary_base import MAX_OFFSET, TOUCH
+from hippo.adapters.postgres_vocabulary_bulk import insert_words
 from hippo.adapters.postgres_vocabulary_definitions import PostgresDefinitions
 from hippo.adapters.postgres_vocabulary_search import WordSearch
 from hippo.adapters.postgres_vocabulary_tags import PostgresTagsRelationsForms
@@ -53,7 +54,7 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
                 raise ConflictError(
                     f"Word '{new.word_text}' already exists for language '{new.language_code}'"
                 )
-            (created,) = await rows.insert_words(con, [new])
+            (created,) = await insert_words(con, [new])
             return created
 
     async def create_words(self, new: Sequence[NewWord]) -> list[WordDetails]:
@@ -66,13 +67,18 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
             repeated = sorted(k for k, n in Counter(keys).items() if n > 1)
             listed = ", ".join(f"{text} ({lang})" for lang, text in repeated)
             raise ConflictError(f"Duplicate words found in request: {listed}")
-        async with self._tx() as con:
-            existing = await self._existing(con, keys)
-            if existing:
-                ordered = [k for k in keys if k in existing]
-                listed = ", ".join(f"{text} ({lang})" for lang, text in ordered)
-                raise ConflictError(f"Words already exist: {listed}")
-            return await rows.insert_words(con, new)
+        try:
+            async with self._tx() as con:
+                return await insert_words(con, new)
+        except ConflictError:
+            # Optimistic: no existence check on the way in. The only unique key a new batch can hit is
+            # (language, text), so name the pairs that exist (or were created meanwhile).
+            async with self._connection() as con:
+                existing = await self._existing(con, keys)
+            if not existing:
+                raise
+            listed = ", ".join(f"{text} ({lang})" for lang, text in keys if (lang, text) in existing)
+            raise ConflictError(f"Words already exist: {listed}") from None
 
     async def import_words(self, new: Sequence[NewWord]) -> int:
         first: dict[tuple[str, str], NewWord] = {}
@@ -86,7 +92,7 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
             existing = await self._existing(con, [w.key for w in unique])
             missing = [w for w in unique if w.key not in existing]
             if missing:
-                await rows.insert_words(con, missing, build=False)
+                await insert_words(con, missing, build=False)
             return len(missing)
 
     @staticmethod

@@ -21,6 +21,7 @@ Mapping:
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,6 +147,20 @@ class WordNetFiles:
         return path.read_text(encoding="utf-8", errors="replace").splitlines()
 
     def read(self) -> Lexicon:
+        """Parse the files into a `Lexicon`, with the cyclic garbage collector paused.
+
+        The lexicon is ~2 million long-lived objects; the collections their allocation triggers
+        (each walking everything allocated so far) took ~45 % of the reading time (18.6 s vs 10.6 s).
+        """
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._read()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _read(self) -> Lexicon:
         synsets: dict[tuple[str, str], Synset] = {}
         rank: dict[tuple[str, str, str], int] = {}
         for name, pos in POS_FILES.items():
