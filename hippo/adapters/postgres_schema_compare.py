@@ -40,6 +40,12 @@ def collated_indexes(metadata: MetaData) -> list[Index]:
     return sorted(found, key=lambda i: str(i.name))
 
 
+def _table(index: Index) -> str:
+    if index.table is None:
+        raise ValueError(f"index {index.name} belongs to no table")
+    return index.table.name
+
+
 def _has_collation(element: Any) -> bool:
     if isinstance(element, CollationClause):
         return True
@@ -71,7 +77,7 @@ def actual_definition(connection: Connection, index: Index) -> str | None:
             " JOIN pg_class c ON c.oid = i.indexrelid"
             " WHERE c.relname = :name AND i.indrelid = to_regclass(:table)"
         ),
-        {"name": index.name, "table": index.table.name},
+        {"name": index.name, "table": _table(index)},
     ).first()
     return _definition(row[0]) if row else None
 
@@ -79,7 +85,7 @@ def actual_definition(connection: Connection, index: Index) -> str | None:
 def expected_definition(connection: Connection, index: Index) -> str:
     """The definition the server gives the declared index (built on an empty temporary copy)."""
     ddl = str(CreateIndex(index).compile(dialect=connection.dialect))
-    table = index.table.name
+    table = _table(index)
     prefix = f"CREATE {'UNIQUE ' if index.unique else ''}INDEX {index.name} ON {table} "
     if not ddl.startswith(prefix):
         raise RuntimeError(f"unexpected DDL for index {index.name}: {ddl}")
@@ -107,10 +113,10 @@ def compare_collated_indexes(
             continue
         changes: list[ops.MigrateOperation] = []
         if actual is not None:  # dropped, and recreated as it is now by the downgrade
-            table = Table(index.table.name, MetaData())
+            table = Table(_table(index), MetaData())
             existing = Index(
                 index.name, text(_keys(actual)), unique=actual.startswith("UNIQUE"), _table=table
             )
             changes.append(ops.DropIndexOp.from_index(existing))
         changes.append(ops.CreateIndexOp.from_index(index))
-        upgrade_ops.ops.append(ops.ModifyTableOps(index.table.name, changes))
+        upgrade_ops.ops.append(ops.ModifyTableOps(_table(index), changes))
