@@ -1,6 +1,7 @@
 """Lookup by language+text and 2-letter prefix search at 10k, 100k and 1M words (target p99 <= 1 ms, flat).
 
-Run: ``python benchmarks/vocabulary_lookup.py [--sizes 10000,100000,1000000] [--calls 2000]``.
+Run: ``python benchmarks/vocabulary_lookup.py [--sizes 10000,100000,1000000] [--calls 2000] [--repeats 3]``,
+or ``--wordnet /usr/share/wordnet`` to import WordNet into the throw-away server and measure that.
 Synthetic words (3-12 random lower-case letters, "en"), each with one definition and one example,
 are added in SQL up to each size (then VACUUM ANALYZE, as autovacuum would). Timed at the repository
 level over one asyncpg pool on the embedded server's Unix socket:
@@ -17,14 +18,18 @@ import argparse
 import asyncio
 import os
 import random
+import statistics
 import string
 import time
+from pathlib import Path
 
 import asyncpg
-from vocabulary_common import benchmark_database, server_cpu, summary_ms
+from vocabulary_common import benchmark_database, percentile, server_cpu, summary_ms
 
 from hippo.adapters.postgres import PoolSettings, create_pool
 from hippo.adapters.postgres_vocabulary import PostgresVocabularyRepository
+from hippo.adapters.wordnet import WordNetFiles
+from hippo.services.vocabulary_import import VocabularyImport
 
 GROW = """
 INSERT INTO words (word_text, language_code)
@@ -88,7 +93,7 @@ def cpu_note() -> str:
     return f"; mean CPU per call {CPU['last'] * 1000:.3f} ms (client + server)"
 
 
-async def measure(pool: asyncpg.Pool, calls: int, baseline_calls: int) -> None:
+async def measure(pool: asyncpg.Pool, calls: int, baseline_calls: int, repeats: int) -> None:
     repo = PostgresVocabularyRepository(pool)
     rng = random.Random(0)
     texts = [r[0] for r in await pool.fetch("SELECT word_text FROM words ORDER BY random() LIMIT $1", calls)]
@@ -107,23 +112,42 @@ async def measure(pool: asyncpg.Pool, calls: int, baseline_calls: int) -> None:
 
     await timed(texts[:100], lookup)  # warm the statement caches
     await timed(prefixes[:100], search)
-    found = await repo.list_words(search=prefixes[0], language="en", page_size=100)
+    totals = sorted(
+        [(await repo.list_words(search=p, language="en", page_size=100)).total for p in prefixes[:200]]
+    )
     backend = await pool.fetchval("SELECT pg_backend_pid()")  # max_size=1: the only backend
-    print(f"  find_word(en, text)           {summary_ms(await timed(texts, lookup, backend))}{cpu_note()}")
-    print(f"  list_words(2-letter prefix)   {summary_ms(await timed(prefixes, search, backend))}{cpu_note()}"
-          f"  (e.g. {prefixes[0]!r}: {found.total} matches)")  # fmt: skip
+    results: dict[str, list[tuple[float, float]]] = {"lookup": [], "search": []}
+    for repeat in range(repeats):
+        rng.shuffle(texts)
+        rng.shuffle(prefixes)
+        for name, calls_, run in (("lookup", texts, lookup), ("search", prefixes, search)):
+            times = await timed(calls_, run, backend)
+            results[name].append((statistics.median(times) * 1000, percentile(times, 99) * 1000))
+            print(f"  repeat {repeat + 1} {name:6s} {summary_ms(times)}{cpu_note()}")
+    for name, label in (("lookup", "find_word(en, text)"), ("search", "list_words(2-letter prefix)")):
+        p50 = statistics.median(r[0] for r in results[name])
+        p99 = statistics.median(r[1] for r in results[name])
+        print(f"  {label:30s} median of {repeats} repeats: p50 {p50:.3f} ms, p99 {p99:.3f} ms")
+    print(f"  prefix matches (total) over 200 prefixes: median {totals[100]}, max {totals[-1]}")
     baseline_times = await timed(prefixes[:baseline_calls], baseline, backend)
     print(f"  baseline ILIKE + count        {summary_ms(baseline_times)}{cpu_note()}")
     print(f"  load average {os.getloadavg()[0]:.1f}")
 
 
-async def main(url: str, sizes: list[int], calls: int, baseline_calls: int) -> None:
+async def main(
+    url: str, sizes: list[int], calls: int, baseline_calls: int, repeats: int, wordnet: Path | None
+) -> None:
     pool = await create_pool(url, PoolSettings(min_size=1, max_size=1, command_timeout=600))
     try:
+        if wordnet is not None:
+            await VocabularyImport(PostgresVocabularyRepository(pool)).run(WordNetFiles(wordnet))
+            for table in ("words", "definitions", "examples", "word_forms", "word_relations"):
+                await pool.execute(f"VACUUM ANALYZE {table}")
+            sizes = [0]
         for size in sizes:
             count = await grow(pool, size)
             print(f"{count:,} words:")
-            await measure(pool, calls, baseline_calls)
+            await measure(pool, calls, baseline_calls, repeats)
     finally:
         await pool.close()
 
@@ -133,12 +157,16 @@ if __name__ == "__main__":
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--baseline-calls", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--wordnet", type=Path, default=None, help="import WordNet from DIR and measure it")
     parser.add_argument(
         "--database-url", default=None, help="measure an existing database (e.g. WordNet) as is"
     )
     args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    run = (args.calls, args.baseline_calls, args.repeats)
     if args.database_url:
-        asyncio.run(main(args.database_url, [0], args.calls, args.baseline_calls))
+        asyncio.run(main(args.database_url, [0], *run, None))
     else:
         with benchmark_database() as url:
-            asyncio.run(main(url, [int(s) for s in args.sizes.split(",")], args.calls, args.baseline_calls))
+            asyncio.run(main(url, sizes, *run, args.wordnet))
