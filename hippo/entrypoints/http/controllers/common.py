@@ -18,6 +18,10 @@ else:  # Litestar cannot validate a Protocol-typed value: inject it by name, unc
     Vocabulary = NamedDependency[Any]
 """The open dictionary repository (`provide_vocabulary`; 503 while the database is unreachable)."""
 
+# Id segments are declared `{word_id:str}` in the paths while the handlers take `FromPath[int]`: Litestar
+# then answers a non-integer id with the 422 naming the parameter (as the contract says), where a path
+# typed `:int` would not match at all and answer 404. The OpenAPI schema still says `integer`.
+
 MAX_PAGE = 1_000_000
 """Largest page number accepted (422 above), so an offset never overflows."""
 

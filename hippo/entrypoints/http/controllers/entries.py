@@ -34,7 +34,7 @@ RELATION_CREATE: JsonBody[wire.RelationCreate] = JsonBody(
 class DefinitionsController(Controller):
     path = "/definitions"
 
-    @get("/{definition_id:int}", operation_id="getDefinition", summary="Get a definition", responses=ERRORS)
+    @get("/{definition_id:str}", operation_id="getDefinition", summary="Get a definition", responses=ERRORS)
     async def get_definition(
         self, vocabulary: Vocabulary, definition_id: FromPath[int]
     ) -> wire.DefinitionOut:
@@ -42,7 +42,7 @@ class DefinitionsController(Controller):
         return mapping.definition_out(await vocabulary.get_definition(definition_id))
 
     @patch(
-        "/{definition_id:int}",
+        "/{definition_id:str}",
         operation_id="updateDefinition",
         summary="Change a definition",
         operation_class=DEFINITION_UPDATE.operation,
@@ -58,7 +58,7 @@ class DefinitionsController(Controller):
         return mapping.definition_out(await vocabulary.update_definition(definition_id, patch_))
 
     @delete(
-        "/{definition_id:int}",
+        "/{definition_id:str}",
         operation_id="deleteDefinition",
         summary="Delete a definition",
         responses=ERRORS,
@@ -69,7 +69,7 @@ class DefinitionsController(Controller):
         await vocabulary.delete_definition(definition_id)
 
     @post(
-        "/{definition_id:int}/examples",
+        "/{definition_id:str}/examples",
         operation_id="createExample",
         summary="Add an example to a definition",
         operation_class=EXAMPLE_CREATE.operation,
@@ -87,13 +87,13 @@ class DefinitionsController(Controller):
 class ExamplesController(Controller):
     path = "/examples"
 
-    @get("/{example_id:int}", operation_id="getExample", summary="Get an example", responses=ERRORS)
+    @get("/{example_id:str}", operation_id="getExample", summary="Get an example", responses=ERRORS)
     async def get_example(self, vocabulary: Vocabulary, example_id: FromPath[int]) -> wire.ExampleOut:
         """One usage example."""
         return mapping.example_out(await vocabulary.get_example(example_id))
 
     @patch(
-        "/{example_id:int}",
+        "/{example_id:str}",
         operation_id="updateExample",
         summary="Change an example",
         operation_class=EXAMPLE_UPDATE.operation,
@@ -108,7 +108,7 @@ class ExamplesController(Controller):
         return mapping.example_out(await vocabulary.update_example(example_id, mapping.example_patch(body)))
 
     @delete(
-        "/{example_id:int}",
+        "/{example_id:str}",
         operation_id="deleteExample",
         summary="Delete an example",
         responses=ERRORS,
@@ -149,13 +149,13 @@ class TagsController(Controller):
         tags = await vocabulary.list_tags(search=search_filter(search), page=page, page_size=page_size)
         return wire.TagPage(**mapping.envelope(tags, [mapping.tag_out(t) for t in tags.items]))  # type: ignore[arg-type]
 
-    @get("/{tag_id:int}", operation_id="getTag", summary="Get a tag", responses=ERRORS)
+    @get("/{tag_id:str}", operation_id="getTag", summary="Get a tag", responses=ERRORS)
     async def get_tag(self, vocabulary: Vocabulary, tag_id: FromPath[int]) -> wire.TagOut:
         """One tag."""
         return mapping.tag_out(await vocabulary.get_tag(tag_id))
 
     @patch(
-        "/{tag_id:int}",
+        "/{tag_id:str}",
         operation_id="updateTag",
         summary="Change a tag",
         operation_class=TAG_UPDATE.operation,
@@ -170,7 +170,7 @@ class TagsController(Controller):
         return mapping.tag_out(await vocabulary.update_tag(tag_id, mapping.tag_patch(body)))
 
     @delete(
-        "/{tag_id:int}", operation_id="deleteTag", summary="Delete a tag", responses=ERRORS, security=ADMIN
+        "/{tag_id:str}", operation_id="deleteTag", summary="Delete a tag", responses=ERRORS, security=ADMIN
     )
     async def remove(self, vocabulary: Vocabulary, tag_id: FromPath[int]) -> None:
         """Removes the tag from every word; the words stay."""
@@ -212,7 +212,7 @@ class RelationsController(Controller):
         return wire.RelationPage(**mapping.envelope(relations, data))  # type: ignore[arg-type]
 
     @delete(
-        "/{word_id_1:int}/{word_id_2:int}/{relation_type:str}",
+        "/{word_id_1:str}/{word_id_2:str}/{relation_type:str}",
         operation_id="deleteRelation",
         summary="Delete a relation",
         responses=ERRORS,

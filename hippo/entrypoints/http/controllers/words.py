@@ -124,7 +124,7 @@ class WordsController(Controller):
         """Like `GET /words/{language}/{text}`, for texts containing `/`."""
         return mapping.word_full(await vocabulary.find_word(language, text, through_forms=through_forms))
 
-    @get("/{word_id:int}", operation_id="getWord", summary="Get a word by id", responses=ERRORS)
+    @get("/{word_id:str}", operation_id="getWord", summary="Get a word by id", responses=ERRORS)
     async def get_word(
         self,
         vocabulary: Vocabulary,
@@ -157,8 +157,28 @@ class WordsController(Controller):
         details = await vocabulary.find_word(language_code, word_text, through_forms=through_forms)
         return _shape(details, include_all or include_definitions or include_tags)
 
+    @get(
+        "/{language_code:str}/definitions",
+        operation_id="getWordDefinitionsByText",
+        summary="Get the word `definitions` by language",
+        responses=ERRORS,
+        include_in_schema=False,
+    )
+    async def get_word_named_definitions(
+        self,
+        vocabulary: Vocabulary,
+        language_code: FromPath[str],
+        include_all: Annotated[bool, QueryParameter(description="Defaults to true here.")] = True,
+        include_definitions: IncludeDefinitions = False,
+        include_tags: IncludeTags = False,
+        through_forms: ThroughForms = False,
+    ) -> wire.WordOut | wire.WordFull:
+        """`GET /words/{language}/definitions` is the word "definitions" (the route above has only POST)."""
+        details = await vocabulary.find_word(language_code, "definitions", through_forms=through_forms)
+        return _shape(details, include_all or include_definitions or include_tags)
+
     @patch(
-        "/{word_id:int}",
+        "/{word_id:str}",
         operation_id="updateWord",
         summary="Change a word",
         operation_class=WORD_UPDATE.operation,
@@ -177,7 +197,7 @@ class WordsController(Controller):
         return mapping.word_full(await vocabulary.update_word(word_id, mapping.word_patch(body)))
 
     @delete(
-        "/{word_id:int}",
+        "/{word_id:str}",
         operation_id="deleteWord",
         summary="Delete a word",
         responses=ERRORS,
@@ -188,7 +208,7 @@ class WordsController(Controller):
         await vocabulary.delete_word(word_id)
 
     @post(
-        "/{word_id:int}/definitions",
+        "/{word_id:str}/definitions",
         operation_id="createDefinition",
         summary="Add a definition to a word",
         operation_class=DEFINITION_CREATE.operation,
