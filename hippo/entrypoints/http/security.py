@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.config.cors import CORSConfig
@@ -30,14 +30,17 @@ __all__ = ["StartupRefusedError", "admin_guard", "check_startup", "cors_config"]
 
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 
 
 def admin_guard(token: str | None) -> Guard:
     """A Litestar guard requiring ``Authorization: Bearer <token>``; lets everything in without a token."""
     expected = token.encode() if token else None
 
-    def require_admin(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    # async: Litestar runs a sync guard in a worker thread, a round trip that cost more than the lookup
+    async def require_admin(
+        connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+    ) -> None:
         if expected is None or connection.scope.get("method") in _READS:
             return
         header = connection.headers.get("authorization")
