@@ -95,20 +95,15 @@ class Server:
             command = [
                 sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--loop", "uvloop",
                 "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1", "--log-level", "warning",
+                "--runtime-mode", "st",  # as `hippo serve`
                 "bare_app:create",
             ]  # fmt: skip
             env["PYTHONPATH"] = str(ROOT / "benchmarks")
         else:
-            command = [
-                sys.executable,
-                "-m",
-                "hippo",
-                "serve",
-                "--port",
-                str(self.port),
-                "--server",
-                self.kind,
-            ]
+            server, _, mode = self.kind.partition("-")  # granian, granian-st, granian-mt, uvicorn
+            command = [sys.executable, "-m", "hippo", "serve", "--port", str(self.port), "--server", server]
+            if mode:
+                command += ["--runtime-mode", mode]
         started = time.perf_counter()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -268,7 +263,9 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
-        "--servers", default="granian,bare", help="hippo serve with granian/uvicorn; bare = baseline"
+        "--servers",
+        default="granian,bare",
+        help="hippo serve with granian (-st/-mt: its runtime mode) or uvicorn; bare = the baseline",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()
@@ -303,10 +300,10 @@ def main() -> int:
         for kind in kinds:
             server = Server(kind, data_dir, database_url)
             server.start()
-            if kind != "bare" and not texts:
+            if kind != "bare" and not texts:  # the dictionary is in the shared database
                 texts = load_dictionary(server.base)
             server.stop()
-        if "granian" in kinds:
+        if kinds[0] != "bare":
             embedded_cold_start(data_dir)  # initialises the embedded cluster under data_dir (discarded)
         lookup_lua = scripts / "lookup.lua"
         lookup_lua.write_text(
@@ -317,7 +314,7 @@ def main() -> int:
         for repeat in range(args.repeats):
             for kind in kinds:
                 record = run_server(kind, Server(kind, data_dir, database_url), body, args, lookup_lua)
-                if kind == "granian":
+                if kind == kinds[0] and kind != "bare":
                     record["embedded_cold_start_s"] = embedded_cold_start(data_dir)
                 for key, value in record.items():
                     results[kind].setdefault(key, []).append(value)

@@ -21,6 +21,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--server", choices=("granian", "uvicorn"), default="granian", help="ASGI server (default: granian)"
     )
+    parser.add_argument(
+        "--runtime-mode",
+        choices=("st", "mt"),
+        default="st",
+        help="granian's I/O runtime per worker: one thread (st, default) or several (mt)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -56,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     import multiprocessing
 
     from granian import Granian
-    from granian.constants import Interfaces, Loops
+    from granian.constants import Interfaces, Loops, RuntimeModes
     from granian.log import LogLevels
 
     # Granian runs the app in worker processes. Import the app's modules here, before they start: a
@@ -76,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
         port=port,
         workers=args.workers,
         loop=Loops.uvloop,
+        runtime_mode=RuntimeModes(args.runtime_mode),
         log_level=LogLevels(level if level in {"debug", "info", "warning", "error", "critical"} else "info"),
         log_access=False,
     ).serve()
