@@ -102,8 +102,8 @@ _AUTO: dict[str, dict[str, Any]] = {
 PRESETS: dict[str, TrainingRecipe] = {
     # 784-100-10, ~98.0 % on the test set in 15 epochs
     "default": TrainingRecipe(),
-    # 784-800-10 with stronger L2: 98.28 % on seed 0 (98.23 % with the default 5e-5)
-    "best": TrainingRecipe(sizes=(784, 800, 10), epochs=20, weight_decay=2e-4),
+    # 784-800-10, L2 2e-4, 30 epochs with the learning rate x0.88 per epoch (0.05 -> 0.0012): >= 98.3 %
+    "best": TrainingRecipe(sizes=(784, 800, 10), epochs=30, learning_rate_decay=0.88, weight_decay=2e-4),
     # the earlier Hippo's recipe (Nielsen's network.py): sigmoid everywhere, quadratic cost
     "classic": TrainingRecipe(
         sizes=(784, 30, 10),

@@ -61,7 +61,7 @@ def test_unknown_preset():
         recipe_from("fast")
 
 
-def test_best_preset_is_the_wide_network_with_stronger_weight_decay():
+def test_best_preset_is_the_wide_network_with_stronger_weight_decay_and_slower_decay():
     best = PRESETS["best"].resolved()
-    assert (best.sizes, best.epochs) == ((784, 800, 10), 20)
-    assert (best.weight_decay, best.learning_rate) == (2e-4, 0.05)
+    assert (best.sizes, best.epochs) == ((784, 800, 10), 30)
+    assert (best.weight_decay, best.learning_rate, best.learning_rate_decay) == (2e-4, 0.05, 0.88)
