@@ -9,6 +9,7 @@ merged in.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -59,12 +60,7 @@ class VocabularyImport:
             chunk = words[start : start + self.chunk_size]
             created += await self.repository.import_words(chunk)
             progress("words", start + len(chunk), len(words))
-        relations, skipped = await self._resolve(lexicon.relations)
-        added = 0
-        step = self.chunk_size * 10
-        for start in range(0, len(relations), step):
-            added += await self.repository.add_relations(relations[start : start + step])
-            progress("relations", min(start + step, len(relations)), len(relations))
+        added, skipped = await self._import_relations(lexicon.relations, progress)
         return ImportSummary(
             words_read=len(words),
             words_created=created,
@@ -75,21 +71,56 @@ class VocabularyImport:
             totals=await self.repository.counts(),
         )
 
-    async def _resolve(self, relations: Sequence[TextRelation]) -> tuple[list[Relation], int]:
+    async def _import_relations(
+        self, relations: Sequence[TextRelation], progress: Progress
+    ) -> tuple[int, int]:
+        """Add the relations in chunks; return (created, skipped for naming an unknown word).
+
+        Pipelined: while the database stores one chunk, the next one is resolved to ids here (in
+        slices, yielding to the event loop in between), so client and server work at the same time.
+        """
+        ids = await self._word_ids(relations)
+        added = skipped = 0
+        step = self.chunk_size * 10
+        storing: asyncio.Future[int] | None = None
+        try:
+            for start in range(0, len(relations), step):
+                chunk: list[Relation] = []
+                for at in range(start, min(start + step, len(relations)), _SLICE):
+                    skipped += _resolve(relations[at : min(at + _SLICE, start + step)], ids, chunk)
+                    await asyncio.sleep(0)  # let the previous chunk's statement move on
+                if storing is not None:
+                    added += await storing
+                    progress("relations", start, len(relations))
+                storing = asyncio.ensure_future(self.repository.add_relations(chunk))
+        finally:
+            if storing is not None:
+                added += await storing
+        progress("relations", len(relations), len(relations))
+        return added, skipped
+
+    async def _word_ids(self, relations: Sequence[TextRelation]) -> dict[str, dict[str, int]]:
         by_language: dict[str, set[str]] = {}
         for r in relations:
             by_language.setdefault(r.language_code, set()).update((r.text_1, r.text_2))
-        ids = {
+        return {
             language: await self.repository.word_ids(language, sorted(texts))
             for language, texts in by_language.items()
         }
-        resolved: list[Relation] = []
-        skipped = 0
-        for r in relations:
-            known = ids[r.language_code]
-            first, second = known.get(r.text_1), known.get(r.text_2)
-            if first is None or second is None or first == second:
-                skipped += 1
-            else:
-                resolved.append(Relation(first, second, r.relation_type))
-        return resolved, skipped
+
+
+_SLICE = 5_000
+"""Relations resolved between two yields to the event loop."""
+
+
+def _resolve(relations: Sequence[TextRelation], ids: dict[str, dict[str, int]], into: list[Relation]) -> int:
+    """Append the relations between known words to `into`; return how many named an unknown word."""
+    skipped = 0
+    for r in relations:
+        known = ids[r.language_code]
+        first, second = known.get(r.text_1), known.get(r.text_2)
+        if first is None or second is None or first == second:
+            skipped += 1
+        else:
+            into.append(Relation(first, second, r.relation_type))
+    return skipped
