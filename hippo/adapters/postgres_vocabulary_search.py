@@ -17,7 +17,6 @@ from functools import cache
 
 import asyncpg
 
-from hippo.adapters.postgres_vocabulary_rows import word_from
 from hippo.domain.vocabulary import Word, prefix_bounds
 
 _COLUMNS = "w.id, w.word_text, w.language_code, w.created_at, w.updated_at, lower(w.word_text) AS k"
@@ -75,20 +74,25 @@ class WordSearch:
             low, high = prefix_bounds(search)
             args += [low, high if high is not None else low + "\U0010ffff"]
         records = await con.fetch(_sql(bool(search), language is not None), *args)
-        total = 0
-        matched: list[asyncpg.Record] = []
-        form_only = 0
+        # One count row (src 0), the text matches (src 1) and the form-only matches (src 2), merged
+        # here in the list order (UNION ALL promises no order); columns by position (cheaper).
+        total = form_only = 0
+        matched = []
         for record in records:
-            if record["src"] == 0:
-                total += record["n"]
+            if record[0] == 0:
+                total += record[_N]
             else:
                 matched.append(record)
-                form_only += record["src"] == 2
+                form_only += record[0] == 2
         matched.sort(key=_key)
         if search:
             matched = matched[offset : offset + limit]
-        return [word_from(r) for r in matched], total + form_only
+        return [Word(r[1], r[2], r[3], r[4], r[5]) for r in matched], total + form_only
+
+
+_N = 7
+"""Column of the count in the count row (after src, the five word columns and k)."""
 
 
 def _key(record: asyncpg.Record) -> tuple[str, str, str, int]:
-    return (record["k"], record["word_text"], record["language_code"], record["id"])
+    return (record[6], record[2], record[3], record[1])
