@@ -1,0 +1,40 @@
+"""`hippo serve` runs NumPy's BLAS with one thread per worker unless OPENBLAS_NUM_THREADS says otherwise."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+SCRIPT = """
+import json, os
+import numpy
+from threadpoolctl import threadpool_info
+from hippo.entrypoints.cli.serve import limit_blas_threads
+count = limit_blas_threads()
+blas = [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+print(json.dumps({"count": count, "env": os.environ["OPENBLAS_NUM_THREADS"], "blas": blas}))
+"""
+
+
+def _run(env_value: str | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if env_value is not None:
+        env["OPENBLAS_NUM_THREADS"] = env_value
+    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_the_server_limits_blas_to_one_thread_by_default():
+    result = _run(None)
+    assert result["count"] == 1
+    assert result["env"] == "1"  # spawned workers read it when they import NumPy
+    assert result["blas"] and set(result["blas"]) == {1}
+
+
+@pytest.mark.parametrize(("given", "expected"), [("2", 2), ("nonsense", 1)])
+def test_an_explicit_setting_is_honoured_and_a_bad_one_falls_back_to_one(given, expected):
+    result = _run(given)
+    assert result["count"] == expected
+    assert set(result["blas"]) == {expected}
