@@ -102,7 +102,8 @@ def test_command_check_rejects_what_the_cli_does_not_know(command):
 def test_the_deployment_guide_is_linked_and_covers_the_variables_and_commands():
     guide = (REPO_ROOT / "docs" / "DEPLOYMENT.md").read_text()
     assert "docs/DEPLOYMENT.md" in (REPO_ROOT / "README.md").read_text()
-    for name in [*GUIDE_VARIABLES, "HF_CACHE_DIR", "NUMBA_CACHE_DIR", "HIPPO_ADMIN_TOKEN"]:
+    # (NUMBA_CACHE_DIR is not among them: the server infers with NumPy and never loads Numba)
+    for name in [*GUIDE_VARIABLES, "HF_CACHE_DIR", "HIPPO_ADMIN_TOKEN"]:
         assert f"{name}=" in guide, f"docs/DEPLOYMENT.md does not show how to set {name}"
     for command in [RAILWAY["deploy"]["startCommand"], *RAILWAY["deploy"]["preDeployCommand"]]:
         assert command in guide
