@@ -127,13 +127,7 @@ class FastPredict:
                 return None
             loaded = self.models.default()
             probabilities = loaded.network.probabilities(x.astype(np.float32))
-            digit = int(np.argmax(probabilities))
-            values = probabilities.tolist()
-            return _ENCODER.encode(
-                PredictResponse(
-                    predicted_digit=digit, confidence=values[digit], probabilities=values, model=loaded.name
-                )
-            )
+            return _ENCODER.encode(PredictResponse.of(probabilities, loaded.name))
         except Exception:  # Litestar answers it: the 422 naming the problem, or a logged 500
             return None
 

@@ -83,11 +83,7 @@ class InferenceController(Controller):
         body = PREDICT_BODY.decode(await request.body())
         loaded = await _model(models, body.model)
         probabilities = loaded.network.probabilities(_image(body.pixels, body.preprocess))
-        digit = int(np.argmax(probabilities))
-        values = probabilities.tolist()
-        return PredictResponse(
-            predicted_digit=digit, confidence=values[digit], probabilities=values, model=loaded.name
-        )
+        return PredictResponse.of(probabilities, loaded.name)
 
     @post(
         "/predict/batch",

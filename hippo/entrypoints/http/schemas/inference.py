@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta
@@ -58,6 +58,13 @@ class PredictResponse(msgspec.Struct):
     """Softmax over the output layer's pre-activations: 10 values summing to 1."""
     model: str
     """The model that answered."""
+
+    @classmethod
+    def of(cls, probabilities: Any, model: str) -> PredictResponse:
+        """The answer for one image's probability vector (shape (10,)), from `model`."""
+        values: list[float] = probabilities.tolist()
+        digit = values.index(max(values))  # the first largest, as np.argmax
+        return cls(predicted_digit=digit, confidence=values[digit], probabilities=values, model=model)
 
 
 class BatchPredictRequest(msgspec.Struct, forbid_unknown_fields=True):
