@@ -5,9 +5,17 @@ single description of the schema, and `alembic check` proves the migrations prod
 
 Search indexes: word lists are ordered by ``lower(word_text) COLLATE "C", word_text COLLATE "C"``
 (code-point order, independent of the server's locale), and a prefix search is a range condition on
-that first key. Both are read in index order from `ix_words_language_sort` (language given) and
+that first key. Both are read in index order from `uq_words_language_sort` (language given) and
 `ix_words_sort` (all languages), so a page of a prefix search never sorts all matches. Alembic cannot
 see the collations of index elements; `postgres_schema_compare` compares these indexes for it.
+
+`uq_words_language_sort` is also the uniqueness of (language_code, word_text): `lower(word_text)` is
+a function of `word_text`, and equality is byte equality in "C" (and in any deterministic collation),
+so a unique (language, lower, text) triple is exactly a unique (language, text) pair. One index
+instead of a separate unique constraint and a sort index: every new word costs one index insert
+fewer (each secondary index on `words` cost about 4 us per inserted word, measured). Lookups by
+(language, text) therefore say ``lower(w.word_text) COLLATE "C" = lower($2) COLLATE "C"`` (see
+`postgres_vocabulary_rows.WORD_KEY`), which this index answers.
 """
 
 from __future__ import annotations
@@ -58,18 +66,17 @@ words = Table(
     Column("language_code", String(10), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    UniqueConstraint("language_code", "word_text"),
     CheckConstraint("btrim(word_text) <> ''", name="word_text_not_blank"),
     CheckConstraint(
         "char_length(language_code) >= 2 AND language_code = lower(language_code)", name="language_code_lower"
     ),
 )
 Index(
-    "ix_words_language_sort",
+    "uq_words_language_sort",
     words.c.language_code,
     func.lower(words.c.word_text).collate("C"),
     words.c.word_text.collate("C"),
-    words.c.id,
+    unique=True,
 )
 Index(
     "ix_words_sort",

@@ -38,6 +38,9 @@ WHERE w.id = (SELECT f.word_id FROM word_forms f JOIN words o ON o.id = f.word_i
 """
 
 
+_KEY = rows.WORD_KEY.format(lang="$1", text="$2::varchar")
+
+
 class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsForms):
     """The dictionary in PostgreSQL; every method runs in one transaction (see `PostgresStore`)."""
 
@@ -48,9 +51,7 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
     # --- words -------------------------------------------------------------------------------
     async def create_word(self, new: NewWord) -> WordDetails:
         async with self._tx() as con:
-            if await con.fetchval(
-                "SELECT 1 FROM words WHERE language_code = $1 AND word_text = $2", *new.key
-            ):
+            if await con.fetchval("SELECT 1 FROM words w WHERE " + _KEY, *new.key):
                 raise ConflictError(
                     f"Word '{new.word_text}' already exists for language '{new.language_code}'"
                 )
@@ -99,7 +100,8 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
     async def _existing(con: asyncpg.Connection, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         found = await con.fetch(
             "SELECT w.language_code, w.word_text FROM words w "
-            "JOIN unnest($1::text[], $2::text[]) AS k(l, t) ON w.language_code = k.l AND w.word_text = k.t",
+            "JOIN unnest($1::text[], $2::text[]) AS k(l, t) ON "
+            + rows.WORD_KEY.format(lang="k.l", text="k.t"),
             [k[0] for k in keys],
             [k[1] for k in keys],
         )
@@ -112,9 +114,7 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
     async def find_word(self, language_code: str, text: str, *, through_forms: bool = False) -> WordDetails:
         language = language_code.lower()
         async with self._connection() as con:
-            row = await con.fetchrow(
-                rows.DETAILS + " WHERE w.language_code = $1 AND w.word_text = $2", language, text
-            )
+            row = await con.fetchrow(rows.DETAILS + " WHERE " + _KEY, language, text)
             if row is None and through_forms:
                 row = await con.fetchrow(rows.DETAILS + _THROUGH_FORM, language, text)
         if row is None:
@@ -124,7 +124,8 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
     async def word_ids(self, language_code: str, texts: Sequence[str]) -> dict[str, int]:
         async with self._connection() as con:
             found = await con.fetch(
-                "SELECT word_text, id FROM words WHERE language_code = $1 AND word_text = ANY($2::text[])",
+                "SELECT w.word_text, w.id FROM words w JOIN unnest($2::text[]) AS k(t) ON "
+                + rows.WORD_KEY.format(lang="$1", text="k.t"),
                 language_code.lower(),
                 list(texts),
             )
@@ -164,7 +165,7 @@ class PostgresVocabularyRepository(PostgresDefinitions, PostgresTagsRelationsFor
             renamed = (text, language) != (word.word_text, word.language_code)
             if renamed:
                 if await con.fetchval(
-                    "SELECT 1 FROM words WHERE language_code = $1 AND word_text = $2 AND id <> $3",
+                    "SELECT 1 FROM words w WHERE " + _KEY + " AND w.id <> $3",
                     language,
                     text,
                     word_id,

@@ -17,6 +17,12 @@ from hippo.domain.vocabulary_changes import NewExample, NewWordForm
 
 WORD_COLUMNS = "w.id, w.word_text, w.language_code, w.created_at, w.updated_at"
 
+WORD_KEY = (
+    'w.language_code = {lang} AND lower(w.word_text) COLLATE "C" = lower({text}) COLLATE "C"'
+    " AND w.word_text = {text}"
+)
+"""The word (language, text) as `uq_words_language_sort` answers it (format with SQL for both)."""
+
 DETAILS = f"""
 SELECT {WORD_COLUMNS},
   (SELECT coalesce(json_agg(json_build_array(d.id, d.definition_text, d.part_of_speech, d."order",

@@ -1,8 +1,8 @@
 """Word listing and prefix search as index range scans, in one round trip.
 
 Order: ``lower(word_text) COLLATE "C", word_text COLLATE "C", language_code COLLATE "C", id`` (the
-language drops out when it is fixed), exactly the column order of `ix_words_sort` and
-`ix_words_language_sort`. A prefix ``p`` becomes the range ``lower(word_text) COLLATE "C" >= low
+language and the id drop out when the language is fixed), exactly the column order of `ix_words_sort`
+and `uq_words_language_sort`. A prefix ``p`` becomes the range ``lower(word_text) COLLATE "C" >= low
 AND < high`` (see `prefix_bounds`), so PostgreSQL reads the first ``offset + page_size`` matches in
 index order and stops, instead of fetching and sorting every ``ILIKE 'p%'`` match.
 
@@ -30,8 +30,9 @@ _RANGE = 'lower({col}) COLLATE "C" >= {low} AND lower({col}) COLLATE "C" < {high
 @cache
 def _sql(search: bool, language: bool) -> str:
     """The query; parameters: $1 limit, $2 offset, then $3 language (if any), then low, high."""
-    order = 'lower(w.word_text) COLLATE "C", w.word_text COLLATE "C", ' + (
-        "w.id" if language else 'w.language_code COLLATE "C", w.id'
+    # With the language fixed, (lower, text) is unique (`uq_words_language_sort`): no id needed.
+    order = 'lower(w.word_text) COLLATE "C", w.word_text COLLATE "C"' + (
+        "" if language else ', w.language_code COLLATE "C", w.id'
     )
     n = 3 if language else 2
     low, high = f"${n + 1}", f"${n + 2}"
