@@ -19,7 +19,11 @@ answer), runs in the same invocation, alternating with Hippo, so Hippo's figures
 fraction of what the framework and server reach on this machine at that moment. The load average is
 printed before and after. Usage::
 
-    python benchmarks/serve.py [--duration 5] [--repeats 3] [--servers granian,bare] [--json out.json]
+    python benchmarks/serve.py [--duration 5] [--repeats 3] [--servers granian,granian-asgi,bare]
+                               [--json out.json]
+
+``granian`` is `hippo serve` as shipped (granian's RSGI interface, `hippo.entrypoints.http.rsgi`);
+``granian-asgi`` the same app through granian's ASGI interface (the ASGI fast path in front of Litestar).
 
 The earlier service measured 1,711 / 1,872 / 2,048 predictions/s at concurrency 1 / 8 / 64 on these
 machines (p99 1.1 / 7.3 / 51 ms).
@@ -100,10 +104,12 @@ class Server:
             ]  # fmt: skip
             env["PYTHONPATH"] = str(ROOT / "benchmarks")
         else:
-            server, _, mode = self.kind.partition("-")  # granian, granian-st, granian-mt, uvicorn
+            # granian[-rsgi|-asgi][-st|-mt], uvicorn: the server, then granian's interface and runtime mode
+            server, *options = self.kind.split("-")
             command = [sys.executable, "-m", "hippo", "serve", "--port", str(self.port), "--server", server]
-            if mode:
-                command += ["--runtime-mode", mode]
+            for option in options:
+                flag = "--interface" if option in ("rsgi", "asgi") else "--runtime-mode"
+                command += [flag, option]
         started = time.perf_counter()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -264,8 +270,9 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
         "--servers",
-        default="granian,bare",
-        help="hippo serve with granian (-st/-mt: its runtime mode) or uvicorn; bare = the baseline",
+        default="granian,granian-asgi,bare",
+        help="hippo serve with granian (-rsgi/-asgi: its interface, -st/-mt: its runtime mode) or uvicorn; "
+        "bare = the baseline",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()

@@ -366,6 +366,15 @@ class Network:
         """
         return self._output_of(x, "softmax")
 
+    def probabilities_of_checked(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`probabilities` of one input the caller has already converted and checked.
+
+        ``x`` must be one C-contiguous input ``(n_0,)`` of the network's dtype with finite values; nothing
+        is converted or checked here (for a hot path that validates its input itself: the HTTP API's
+        fast path). The result equals ``probabilities(x)``.
+        """
+        return self._layers(x, "softmax")[-1]
+
     def activations(self, x: Any) -> list[np.ndarray]:
         """Every layer's activations, input first: ``[a_0, a_1, ..., a_L]`` with ``a_L == forward(x)``.
 

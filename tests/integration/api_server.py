@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,13 +72,17 @@ class LiveServer:
 
 
 def start_server(
-    env: dict[str, str], log: Path, *, ready: Callable[[httpx.Response], bool] | None = None
+    env: dict[str, str],
+    log: Path,
+    *,
+    ready: Callable[[httpx.Response], bool] | None = None,
+    options: Sequence[str] = (),
 ) -> LiveServer:
-    """Start `hippo serve` with `env` added to a clean environment; wait until `ready(/healthz)`."""
+    """Start `hippo serve [options]` with `env` added to a clean environment; wait until `ready(/healthz)`."""
     port = free_port()
     full = {k: v for k, v in os.environ.items() if k not in _CONFIG_VARIABLES}
     full.update({"LOG_LEVEL": "WARNING", **env})
-    command = [sys.executable, "-m", "hippo", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "hippo", "serve", "--host", "127.0.0.1", "--port", str(port), *options]
     with log.open("ab") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=full, stdout=out, stderr=subprocess.STDOUT)
     server = LiveServer(f"http://127.0.0.1:{port}", env.get("DATABASE_URL", ""), log, process)

@@ -1,4 +1,4 @@
-"""The ASGI application factory a server imports (``hippo.entrypoints.http.asgi:create``).
+"""The application factories a server imports: ``asgi:create`` (ASGI), ``asgi:create_rsgi`` (granian's RSGI).
 
 The app's modules are imported inside `create` so the time they take is measured and logged as the
 ``imports`` phase of startup (with ``model`` and ``database``, see `app.lifespan`). `hippo serve` calls
@@ -13,15 +13,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from litestar import Litestar
 
+    from hippo.entrypoints.http.rsgi import RsgiFront
+
 
 def preload() -> None:
     """Import every module `create` needs (a server forking workers calls it first)."""
     import hippo.container
     import hippo.entrypoints.http.app
+    import hippo.entrypoints.http.rsgi
     import hippo.entrypoints.logging_setup  # noqa: F401
 
 
-def create() -> Litestar:
+def create(*, fast_predict: bool = True) -> Litestar:
     """Build the container once (from the environment), set up logging, and build the app around it."""
     started = time.perf_counter()
     from hippo.container import Container
@@ -31,6 +34,17 @@ def create() -> Litestar:
     container = Container()
     configure_from_settings(container.settings())
     imports = round(time.perf_counter() - started, 4)
-    app = create_app(container)
+    app = create_app(container, fast_predict=fast_predict)
     app.state.startup_phases = {"imports": imports, "app": round(time.perf_counter() - started - imports, 4)}
     return app
+
+
+def create_rsgi() -> RsgiFront:
+    """The app behind the RSGI front (`rsgi.RsgiFront`), which answers plain predictions itself."""
+    from hippo.entrypoints.http.fast_predict import PredictAnswers
+    from hippo.entrypoints.http.rsgi import RsgiFront
+
+    app = create(fast_predict=False)
+    container = app.state.container
+    answers = PredictAnswers(container.model_service(), cors=app.cors_config is not None)
+    return RsgiFront(app, answers)

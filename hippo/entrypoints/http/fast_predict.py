@@ -56,6 +56,56 @@ Scope = dict[str, Any]
 Message = dict[str, Any]
 
 
+class PredictAnswers:
+    """Answers the plain prediction, or says Litestar must (shared by the ASGI and the RSGI front).
+
+    The pixels are packed into one preallocated float64 buffer, checked there, converted to the network's
+    dtype and run through `Network.probabilities_of_checked` (no second conversion or check). Measured in
+    the server (granian, wrk at concurrency 8 on the same 2 cores), this cut the CPU time of one answer
+    from about 170 µs to about 100 µs against packing into a new buffer and `Network.probabilities`.
+    The buffer is reused: `answer` is synchronous, so one event loop never runs two at once.
+
+    Args:
+        models: the `ModelService` (its default model is used once loaded).
+        cors: whether a CORS configuration is active (then requests with ``Origin`` go to Litestar).
+    """
+
+    def __init__(self, models: Any, *, cors: bool) -> None:
+        self.models = models
+        self.cors = cors
+        self._buffer = bytearray(_PACK.size)
+        self._x = np.frombuffer(self._buffer, dtype=np.float64)
+
+    def takes(self, length: int, origin: bool) -> bool:
+        """Whether a request with this ``Content-Length`` (-1: none) and ``Origin`` presence is read here."""
+        return 0 < length <= MAX_FAST_BODY and not (origin and self.cors) and self.models.is_loaded
+
+    def answer(self, body: bytes) -> bytes | None:
+        """The encoded `PredictResponse`, or None when Litestar must answer (see the module doc)."""
+        try:
+            request = _DECODER.decode(body)
+            if request.model is not None or request.preprocess is not None:
+                return None
+            _PACK.pack_into(self._buffer, 0, *request.pixels)
+            x = self._x
+            if not (x.min() >= 0.0 and x.max() <= 1.0):  # NaN fails both comparisons
+                return None
+            loaded = self.models.default()
+            network = loaded.network
+            probabilities = network.probabilities_of_checked(x.astype(network.dtype))
+            return _ENCODER.encode(PredictResponse.of(probabilities, loaded.name))
+        except Exception:  # Litestar answers it: the 422 naming the problem, or a logged 500
+            return None
+
+
+def log_answer(request_id: str, started: float) -> None:
+    """The access-log line of a fast-path answer (DEBUG, as the request-id middleware logs a 200)."""
+    token = request_id_var.set(request_id)
+    millis = (time.perf_counter() - started) * 1000
+    log.debug("POST %s -> 200 in %.1f ms", PATH, millis, extra={"status": 200, "ms": round(millis, 2)})
+    request_id_var.reset(token)
+
+
 class FastPredict:
     """Wraps Litestar's ASGI handler; answers the plain `POST /v1/predict` itself (see the module doc).
 
@@ -67,8 +117,7 @@ class FastPredict:
 
     def __init__(self, app: Any, models: Any, *, cors: bool) -> None:
         self.app = app
-        self.models = models
-        self.cors = cors
+        self.answers = PredictAnswers(models, cors=cors)
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"] != PATH or scope["method"] != "POST":
@@ -77,15 +126,15 @@ class FastPredict:
         started = time.perf_counter()
         length = -1
         given_id: bytes | None = None
+        origin = False
         for name, value in scope["headers"]:
             if name == b"content-length":
                 length = int(value) if value.isdigit() else -1
             elif name == HEADER:
                 given_id = value
-            elif name == b"origin" and self.cors:
-                length = -1
-                break
-        if not 0 < length <= MAX_FAST_BODY or not self.models.is_loaded:
+            elif name == b"origin":
+                origin = True
+        if not self.answers.takes(length, origin):
             await self.app(scope, receive, send)
             return
         body = b""
@@ -96,7 +145,7 @@ class FastPredict:
             body += message.get("body", b"")
             if not message.get("more_body", False):
                 break
-        answer = self._answer(body)
+        answer = self.answers.answer(body)
         if answer is None:
             await self.app(scope, _replay(body, receive), send)
             return
@@ -110,26 +159,7 @@ class FastPredict:
         )
         await send({"type": "http.response.body", "body": answer})
         if log.isEnabledFor(logging.DEBUG):
-            token = request_id_var.set(request_id)
-            millis = (time.perf_counter() - started) * 1000
-            extra = {"status": 200, "ms": round(millis, 2)}
-            log.debug("POST %s -> 200 in %.1f ms", PATH, millis, extra=extra)
-            request_id_var.reset(token)
-
-    def _answer(self, body: bytes) -> bytes | None:
-        """The encoded `PredictResponse`, or None when Litestar must answer (see the module doc)."""
-        try:
-            request = _DECODER.decode(body)
-            if request.model is not None or request.preprocess is not None:
-                return None
-            x = np.frombuffer(_PACK.pack(*request.pixels), dtype=np.float64)
-            if not (x.min() >= 0.0 and x.max() <= 1.0):  # NaN fails both comparisons
-                return None
-            loaded = self.models.default()
-            probabilities = loaded.network.probabilities(x.astype(np.float32))
-            return _ENCODER.encode(PredictResponse.of(probabilities, loaded.name))
-        except Exception:  # Litestar answers it: the 422 naming the problem, or a logged 500
-            return None
+            log_answer(request_id, started)
 
 
 def _replay(body: bytes, receive: Any) -> Any:
