@@ -8,6 +8,7 @@ level over one asyncpg pool on the embedded server's Unix socket:
 
 - `find_word("en", text)`: the word with definitions, examples, tags and forms in one query;
 - `list_words(search=<2 letters>, language="en", page_size=100)`: the ordered page plus the total;
+- the cyclic garbage collector's pauses during each timed run (``--gc-freeze``: `gc.freeze()` first);
 - baseline, side by side: the earlier service's search, ``word_text ILIKE 'ab%' ORDER BY word_text
   LIMIT 100`` plus ``count(*)`` with the same filter.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import statistics
@@ -73,6 +75,20 @@ async def grow(pool: asyncpg.Pool, size: int) -> int:
 
 
 CPU: dict[str, float] = {}
+FREEZE = [False]
+GC_PAUSES: list[float] = []
+"""Durations of the cyclic garbage collector's runs in this process (seconds)."""
+_gc_started = [0.0]
+
+
+def _gc_clock(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        _gc_started[0] = time.perf_counter()
+    else:
+        GC_PAUSES.append(time.perf_counter() - _gc_started[0])
+
+
+gc.callbacks.append(_gc_clock)
 
 
 async def timed(calls: list[object], run: object, backend: int = 0) -> list[float]:
@@ -91,6 +107,11 @@ async def timed(calls: list[object], run: object, backend: int = 0) -> list[floa
 
 def cpu_note() -> str:
     return f"; mean CPU per call {CPU['last'] * 1000:.3f} ms (client + server)"
+
+
+def gc_note(pauses: list[float]) -> str:
+    longest = max(pauses, default=0.0) * 1000
+    return f"; GC {len(pauses)} runs, {sum(pauses) * 1000:.1f} ms in all, longest {longest:.2f} ms"
 
 
 async def measure(pool: asyncpg.Pool, calls: int, baseline_calls: int, repeats: int) -> None:
@@ -112,6 +133,9 @@ async def measure(pool: asyncpg.Pool, calls: int, baseline_calls: int, repeats: 
 
     await timed(texts[:100], lookup)  # warm the statement caches
     await timed(prefixes[:100], search)
+    if FREEZE[0]:  # what a server can do after start-up: long-lived objects leave the GC's scans
+        gc.collect()
+        gc.freeze()
     totals = sorted(
         [(await repo.list_words(search=p, language="en", page_size=100)).total for p in prefixes[:200]]
     )
@@ -121,9 +145,10 @@ async def measure(pool: asyncpg.Pool, calls: int, baseline_calls: int, repeats: 
         rng.shuffle(texts)
         rng.shuffle(prefixes)
         for name, calls_, run in (("lookup", texts, lookup), ("search", prefixes, search)):
+            GC_PAUSES.clear()
             times = await timed(calls_, run, backend)
             results[name].append((statistics.median(times) * 1000, percentile(times, 99) * 1000))
-            print(f"  repeat {repeat + 1} {name:6s} {summary_ms(times)}{cpu_note()}")
+            print(f"  repeat {repeat + 1} {name:6s} {summary_ms(times)}{cpu_note()}{gc_note(GC_PAUSES)}")
     for name, label in (("lookup", "find_word(en, text)"), ("search", "list_words(2-letter prefix)")):
         p50 = statistics.median(r[0] for r in results[name])
         p99 = statistics.median(r[1] for r in results[name])
@@ -159,11 +184,13 @@ if __name__ == "__main__":
     parser.add_argument("--baseline-calls", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--wordnet", type=Path, default=None, help="import WordNet from DIR and measure it")
+    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() after the set-up")
     parser.add_argument(
         "--database-url", default=None, help="measure an existing database (e.g. WordNet) as is"
     )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    FREEZE[0] = args.gc_freeze
     run = (args.calls, args.baseline_calls, args.repeats)
     if args.database_url:
         asyncio.run(main(args.database_url, [0], *run, None))

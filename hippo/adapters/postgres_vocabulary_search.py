@@ -9,6 +9,12 @@ index order and stops, instead of fetching and sorting every ``ILIKE 'p%'`` matc
 Words found only through a word form come from a second, usually tiny, set (form-text range minus
 words whose own text matched); the page is the merge of both sets in the same order, and the total
 is ``count(text matches) + count(form-only matches)``. Each word appears once.
+
+Timestamps travel as epoch seconds (`postgres_vocabulary_rows.EPOCHS`), converted once per distinct
+value: decoding 200 `timestamptz` values cost asyncpg 0.35 ms of client CPU per page of 100 words,
+twice the rest of the page (0.53 vs 0.18 ms, measured). Merging and ordering on the server instead
+of here saved another 0.1 ms of client CPU but cost as much server time (two sorts), so the merge
+stays here.
 """
 
 from __future__ import annotations
@@ -17,12 +23,13 @@ from functools import cache
 
 import asyncpg
 
+from hippo.adapters.postgres_vocabulary_rows import EPOCHS, Instants
 from hippo.domain.vocabulary import Word, prefix_bounds
 
-_COLUMNS = "w.id, w.word_text, w.language_code, w.created_at, w.updated_at, lower(w.word_text) AS k"
+_COLUMNS = f"w.id, w.word_text, w.language_code, {EPOCHS.format(alias='w')}, lower(w.word_text) AS k"
 _NULLS = (
     "NULL::int AS id, NULL::varchar AS word_text, NULL::varchar AS language_code,"
-    " NULL::timestamptz AS created_at, NULL::timestamptz AS updated_at, NULL::text AS k"
+    " NULL::float8 AS created_at, NULL::float8 AS updated_at, NULL::text AS k"
 )
 _RANGE = 'lower({col}) COLLATE "C" >= {low} AND lower({col}) COLLATE "C" < {high}'
 
@@ -88,7 +95,8 @@ class WordSearch:
         matched.sort(key=_key)
         if search:
             matched = matched[offset : offset + limit]
-        return [Word(r[1], r[2], r[3], r[4], r[5]) for r in matched], total + form_only
+        at = Instants()  # the words of one page mostly share their timestamps
+        return [Word(r[1], r[2], r[3], at[r[4]], at[r[5]]) for r in matched], total + form_only
 
 
 _N = 7
