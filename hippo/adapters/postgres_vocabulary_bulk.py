@@ -5,7 +5,7 @@ One transaction, four steps, no round trip per row:
 1. the nested lists are flattened into columns (definitions and examples with the position of their
    parent), once, with list comprehensions;
 2. the ids of every new row come from the identity sequences in one round trip (`_ALLOCATE`), together
-   with the transaction time (the words' `created_at` = `updated_at`);
+   with the transaction time (the words' `created_at` = `updated_at`), sent before step 1 runs;
 3. one binary COPY per table streams the rows (words, definitions, examples, tag links, forms);
 4. meanwhile the returned domain objects are built from the inputs and the ids: in slices, yielding to
    the event loop between slices, so the client builds while the server inserts (two cores, two jobs).
@@ -109,9 +109,17 @@ async def insert_words(
 
     A (language, text) that already exists makes the words COPY fail with a unique violation.
     """
-    with _gc_paused():
-        flat = _flatten(new)
-    ids = await con.fetchrow(_ALLOCATE, len(new), len(flat.definitions), len(flat.examples), len(flat.forms))
+    definitions = sum(len(w.definitions) for w in new)
+    examples = sum(len(d.examples) for w in new for d in w.definitions)
+    forms = sum(len(w.word_forms) for w in new)
+    # The server allocates the ids while the nested lists are flattened here.
+    allocating = asyncio.ensure_future(con.fetchrow(_ALLOCATE, len(new), definitions, examples, forms))
+    try:
+        await asyncio.sleep(0)  # send it
+        with _gc_paused():
+            flat = _flatten(new)
+    finally:
+        ids = await allocating  # also when flattening failed: one statement at a time on `con`
     word_ids: list[int] = sorted(ids["words"])
     definition_ids: list[int] = sorted(ids["definitions"])
     example_ids: list[int] = sorted(ids["examples"])
@@ -182,6 +190,7 @@ async def _build(
     now: datetime,
 ) -> list[WordDetails]:
     """The stored words as domain objects, built slice by slice while the COPY runs."""
+    await asyncio.sleep(0)  # let the first COPY start before building anything
     with _gc_paused():
         examples_of: list[list[Example]] = [[] for _ in flat.definitions]
         for example_id, index, e in zip(example_ids, flat.definition_of_example, flat.examples, strict=True):
