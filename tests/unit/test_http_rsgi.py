@@ -18,6 +18,7 @@ from litestar.response import Stream
 from litestar.testing import TestClient
 
 from hippo.entrypoints.http.app import MAX_BODY_BYTES, create_app
+from hippo.entrypoints.http.fast_lookup import LookupAnswers
 from hippo.entrypoints.http.fast_predict import PredictAnswers
 from hippo.entrypoints.http.rsgi import RsgiFront
 from hippo.services.model_service import ModelService
@@ -316,3 +317,90 @@ def test_websockets_are_refused():
     protocol = Protocol([])
     serve(RsgiFront(Recorder(), None), (scope, protocol))
     assert protocol.closed == 403
+
+
+LOOKUPS = [
+    ("/v1/dictionary/words/en/café", ""),
+    ("/v1/dictionary/words/en/cafe", ""),
+    ("/v1/dictionary/words/en/café", "include_all=false"),
+    ("/v1/dictionary/words/en/absent", ""),
+    ("/v1/dictionary/words/fr/café", ""),
+    ("/v1/dictionary/words/en/definitions", ""),
+    ("/v1/dictionary/words/en/a/b", ""),
+    ("/v1/dictionary/words/en/" + "x" * 300, ""),
+    ("/v1/dictionary/words/1", ""),
+]
+WORDS = [
+    {
+        "word_text": "café",
+        "language_code": "en",
+        "definitions": [{"definition_text": "A coffee house.", "part_of_speech": "noun"}],
+    },
+    {
+        "word_text": "cafe",
+        "language_code": "en",
+        "word_forms": [{"form_text": "cafes", "form_type": "plural"}],
+    },
+    {"word_text": "definitions", "language_code": "en"},
+]
+
+
+def _dictionary_front(models: ModelService, env: dict[str, str] | None, vocabulary: Any) -> RsgiFront:
+    container = make_container(models=models, vocabulary=vocabulary, env=env)
+    app = create_app(container, playground=False, fast_predict=False)
+    cors = app.cors_config is not None
+    return RsgiFront(app, None, LookupAnswers(app.routes, app.state.database, cors=cors))
+
+
+def _gets(*extra: tuple[str, str]) -> list[tuple[Scope, Protocol]]:
+    return [(Scope("GET", path, list(extra), query=query), Protocol([])) for path, query in LOOKUPS]
+
+
+@pytest.mark.parametrize("env", [None, {"ALLOWED_ORIGINS": "https://example.org"}])
+def test_every_lookup_gets_what_litestar_answers(models, env):
+    vocabulary = InMemoryVocabularyRepository()
+    create = post_json("/v1/dictionary/words", json.dumps(WORDS).encode())
+    requests = _gets(("origin", "https://example.org"))
+    serve(_dictionary_front(models, env, vocabulary), create, *requests)
+    assert create[1].status == 201
+    app = create_app(make_container(models=models, vocabulary=vocabulary, env=env), playground=False)
+    with TestClient(app) as client:
+        for (path, query), (_, protocol) in zip(LOOKUPS, requests, strict=True):
+            want = client.get(path, params=query or None, headers={"origin": "https://example.org"})
+            got = _comparable(protocol.status, protocol.body, protocol.headers)
+            assert got == _comparable(want.status_code, want.content, dict(want.headers)), (path, query)
+    assert [p.status for _, p in requests] == [200, 200, 200, 404, 404, 200, 404, 404, 200]
+
+
+class CountingVocabulary(InMemoryVocabularyRepository):
+    def __init__(self) -> None:
+        super().__init__()
+        self.finds = 0
+
+    async def find_word(self, *args: Any, **kwargs: Any) -> Any:
+        self.finds += 1
+        return await super().find_word(*args, **kwargs)
+
+
+def test_a_plain_lookup_is_answered_in_front_and_a_miss_or_an_outage_by_litestar(models):
+    vocabulary = CountingVocabulary()
+    create = post_json("/v1/dictionary/words", json.dumps(WORDS).encode())
+    hit = (Scope("GET", LOOKUPS[0][0], [("x-request-id", "req-7")]), Protocol([]))
+    miss = (Scope("GET", "/v1/dictionary/words/en/absent", []), Protocol([]))
+    serve(_dictionary_front(models, None, vocabulary), create, hit, miss)
+    assert (hit[1].status, hit[1].headers) == (
+        200,
+        {"content-type": "application/json", "x-request-id": "req-7"},
+    )
+    assert json.loads(hit[1].body)["word_text"] == "café"
+    assert miss[1].status == 404
+    assert miss[1].headers["x-request-id"]  # Litestar's answer, with its request id
+    assert vocabulary.finds == 3  # the hit once; the miss in front, then again in Litestar's handler
+
+    def unreachable() -> Any:
+        raise OSError("connection refused")
+
+    down = (Scope("GET", LOOKUPS[0][0], []), Protocol([]))
+    serve(_dictionary_front(models, None, unreachable), down)
+    assert down[1].status == 503
+    assert "unavailable" in json.loads(down[1].body)["detail"]

@@ -40,11 +40,12 @@ def create(*, fast_predict: bool = True) -> Litestar:
 
 
 def create_rsgi() -> RsgiFront:
-    """The app behind the RSGI front (`rsgi.RsgiFront`), which answers plain predictions itself."""
+    """The app behind the RSGI front (`rsgi.RsgiFront`), answering plain predictions and lookups itself."""
+    from hippo.entrypoints.http.fast_lookup import LookupAnswers
     from hippo.entrypoints.http.fast_predict import PredictAnswers
     from hippo.entrypoints.http.rsgi import RsgiFront
 
     app = create(fast_predict=False)
-    container = app.state.container
-    answers = PredictAnswers(container.model_service(), cors=app.cors_config is not None)
-    return RsgiFront(app, answers)
+    cors = app.cors_config is not None
+    answers = PredictAnswers(app.state.container.model_service(), cors=cors)
+    return RsgiFront(app, answers, LookupAnswers(app.routes, app.state.database, cors=cors))

@@ -98,11 +98,13 @@ class PredictAnswers:
             return None
 
 
-def log_answer(request_id: str, started: float) -> None:
+def log_answer(request_id: str, started: float, method: str = "POST", path: str = PATH) -> None:
     """The access-log line of a fast-path answer (DEBUG, as the request-id middleware logs a 200)."""
+    if not log.isEnabledFor(logging.DEBUG):
+        return
     token = request_id_var.set(request_id)
     millis = (time.perf_counter() - started) * 1000
-    log.debug("POST %s -> 200 in %.1f ms", PATH, millis, extra={"status": 200, "ms": round(millis, 2)})
+    log.debug("%s %s -> 200 in %.1f ms", method, path, millis, extra={"status": 200, "ms": round(millis, 2)})
     request_id_var.reset(token)
 
 
@@ -158,8 +160,7 @@ class FastPredict:
             }
         )
         await send({"type": "http.response.body", "body": answer})
-        if log.isEnabledFor(logging.DEBUG):
-            log_answer(request_id, started)
+        log_answer(request_id, started)
 
 
 def _replay(body: bytes, receive: Any) -> Any:

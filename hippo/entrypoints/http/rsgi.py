@@ -4,8 +4,9 @@ Granian's RSGI interface costs less per request than its ASGI one (no scope dict
 future per `send`): a bare app reading the body and answering a fixed JSON reached about 35 % more
 requests/s at concurrency 1 and 55 % more at 64 (docs/SERVING.md). This front uses it for the everyday
 `POST /v1/predict` (`fast_predict.PredictAnswers`: same body, headers and request id as the ASGI fast
-path) and hands every other request, and every prediction the fast path declines, to the Litestar ASGI
-app through a small bridge:
+path) and the plain word lookup ``GET /v1/dictionary/words/{language}/{text}``
+(`fast_lookup.LookupAnswers`), and hands every other request, and every one those decline, to the
+Litestar ASGI app through a small bridge:
 
 - the ASGI scope is built as granian's ASGI interface builds it (decoded ``path``, ``query_string``,
   lower-case ``headers`` in order, ``server``/``client`` pairs, the lifespan ``state``; ``raw_path`` is
@@ -35,6 +36,7 @@ from urllib.parse import quote
 
 from granian._granian import RSGIProtocolClosed as ProtocolClosed
 
+from hippo.entrypoints.http.fast_lookup import LookupAnswers
 from hippo.entrypoints.http.fast_predict import PATH, PredictAnswers, log_answer
 from hippo.entrypoints.http.request_ids import safe_request_id
 
@@ -55,12 +57,16 @@ class RsgiFront:
 
     Args:
         app: the Litestar application (built without its ASGI fast path: this front has its own).
-        answers: the fast path's `PredictAnswers`, or None to send every request to `app`.
+        answers: the prediction fast path (`PredictAnswers`), or None to send predictions to `app`.
+        lookups: the word-lookup fast path (`LookupAnswers`), or None to send lookups to `app`.
     """
 
-    def __init__(self, app: Any, answers: PredictAnswers | None) -> None:
+    def __init__(
+        self, app: Any, answers: PredictAnswers | None, lookups: LookupAnswers | None = None
+    ) -> None:
         self.app = app
         self.answers = answers
+        self.lookups = lookups
         self.state: dict[str, Any] = {}
         self._lifespan: Any = None
 
@@ -85,7 +91,8 @@ class RsgiFront:
             protocol.close(403)  # websocket: Hippo has no websocket routes
             return
         body = None
-        if self.answers is not None and scope.method == "POST" and scope.path == PATH:
+        method = scope.method
+        if method == "POST" and self.answers is not None and scope.path == PATH:
             started = time.perf_counter()
             headers = scope.headers
             length = headers.get("content-length", "")
@@ -93,13 +100,28 @@ class RsgiFront:
                 body = await protocol()
                 answer = self.answers.answer(body)
                 if answer is not None:
-                    given = headers.get("x-request-id")
-                    request_id = safe_request_id(given.encode() if given is not None else None)
+                    request_id = _request_id(headers)
                     protocol.response_bytes(200, [_JSON, ("x-request-id", request_id)], answer)
-                    if log.isEnabledFor(logging.DEBUG):
-                        log_answer(request_id, started)
+                    log_answer(request_id, started)
+                    return
+        elif method == "GET" and self.lookups is not None:
+            started = time.perf_counter()
+            headers = scope.headers
+            path = scope.path
+            word = self.lookups.takes(path, scope.query_string, "origin" in headers)
+            if word is not None:
+                request_id = _request_id(headers)
+                answer = await self.lookups.answer(*word, request_id)
+                if answer is not None:
+                    protocol.response_bytes(200, [_JSON, ("x-request-id", request_id)], answer)
+                    log_answer(request_id, started, method, path)
                     return
         await _Bridge(scope, protocol, body).run(self.app, self.state)
+
+
+def _request_id(headers: Any) -> str:
+    given = headers.get("x-request-id")
+    return safe_request_id(given.encode() if given is not None else None)
 
 
 class _Bridge:
