@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from hippo.adapters.mnist_download import MnistFiles
 
 # dependency-injector's wiring module imports werkzeug when it is installed (a test dependency brings it
-# in), only to recognise Flask's proxies when wiring; Hippo wires nothing. Hidden while it loads: 40-85 ms
+# in), only to recognise Flask's proxies when wiring; Hippo wires nothing. Hidden while it loads: ~55 ms
 # less of every start (`hippo serve`'s cold start) where werkzeug is installed.
 _HIDE_WERKZEUG = "werkzeug" not in sys.modules
 if _HIDE_WERKZEUG:

@@ -98,7 +98,7 @@ def _hidden(*names: str) -> Iterator[None]:
     """Inside the block, importing one of `names` fails, unless it is already imported.
 
     Litestar adds its attrs plugin whenever attrs is importable (a test dependency installs it), and
-    importing attrs and the plugin took 30-60 ms of the cold start; Hippo has no attrs classes.
+    importing attrs and the plugin took about 25 ms of the cold start; Hippo has no attrs classes.
     """
     hidden = [name for name in names if name not in sys.modules]
     for name in hidden:
