@@ -34,7 +34,7 @@ import time
 from typing import Any
 from urllib.parse import quote
 
-from granian.rsgi import ProtocolClosed
+from granian.rsgi import ProtocolClosed  # type: ignore[attr-defined]  # re-exported without __all__
 
 from hippo.entrypoints.http.fast_lookup import LookupAnswers
 from hippo.entrypoints.http.fast_predict import PATH, PredictAnswers, log_answer
