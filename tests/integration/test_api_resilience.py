@@ -13,7 +13,7 @@ import pytest
 
 from hippo.adapters.alembic_migrations import AlembicMigrator
 from hippo.adapters.embedded_postgres import EmbeddedPostgres
-from tests.integration.api_server import AUTH, TOKEN, start_server
+from tests.integration.api_server import AUTH, TOKEN, free_port, start_server
 from tests.integration.postgres_fixtures import MIGRATIONS
 
 
@@ -75,3 +75,27 @@ def test_outages_of_the_database_never_stop_inference_and_heal_by_themselves(own
         assert "unhandled error" not in server.logs()  # no 500 (asyncpg itself logs its reconnects)
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("interface", ["rsgi", "asgi"])
+def test_stopping_while_the_database_is_unreachable_is_clean_and_quiet(interface, tmp_path):
+    # Nothing listens on a port just released: every connection attempt is refused, and the pool's
+    # opening is still retrying (with backoff) when the server is told to stop.
+    url = f"postgresql://hippo:hippo@127.0.0.1:{free_port()}/hippo"
+    env = {"DATABASE_URL": url, "HIPPO_ADMIN_TOKEN": TOKEN, "HIPPO_DATA_DIR": str(tmp_path / "data")}
+    server = start_server(
+        env,
+        tmp_path / "server.log",
+        ready=lambda r: r.json()["network_loaded"],
+        options=["--interface", interface],
+    )
+    try:
+        wait_for(lambda: "not reachable" in server.logs())  # the opening is retrying
+        assert httpx.get(f"{server.base_url}/healthz").json()["status"] == "degraded"
+    finally:
+        server.stop()
+    assert server.process.returncode == 0
+    logs = server.logs()
+    assert "Traceback" not in logs, logs
+    assert "InvalidStateError" not in logs, logs
+    assert "ERROR" not in logs, logs

@@ -114,10 +114,12 @@ def _hidden(*names: str) -> Iterator[None]:
 def _database(container: Any, retry_seconds: float) -> Database:
     # `ready_database_url` starts the embedded PostgreSQL and migrates it: blocking work, done in a thread
     # (unless the repository itself is overridden, as in tests).
+    # The pool (an async resource) is opened by itself first, so a shutdown can cancel its opening.
     prepare = getattr(container, "ready_database_url", None)
+    open_pool = getattr(container, "postgres_pool", None)
     if getattr(container.vocabulary_repository, "overridden", ()):
-        prepare = None
-    return Database(container, prepare=prepare, retry_interval=retry_seconds)
+        prepare = open_pool = None
+    return Database(container, prepare=prepare, open_pool=open_pool, retry_interval=retry_seconds)
 
 
 def create_app(

@@ -38,12 +38,14 @@ class Database:
         container: Any,
         *,
         prepare: Callable[[], object] | None = None,
+        open_pool: Callable[[], object] | None = None,
         open_timeout: float = 30.0,
         probe_timeout: float = 1.0,
         retry_interval: float = 2.0,
     ) -> None:
         self._container = container
         self._prepare = prepare
+        self._open_pool = open_pool
         self._open_timeout = open_timeout
         self._probe_timeout = probe_timeout
         self._retry_interval = retry_interval
@@ -84,6 +86,14 @@ class Database:
             try:
                 if self._prepare is not None:  # blocking set-up (start a server, migrate) off the event loop
                     await asyncio.wait_for(anyio.to_thread.run_sync(self._prepare), self._open_timeout)
+                if self._open_pool is not None:
+                    # The pool is awaited here, not through the repository's singleton: cancelling this
+                    # wait (shutdown, the timeout) then cancels the pool's opening cleanly, whereas a
+                    # cancelled singleton future makes dependency-injector log an InvalidStateError
+                    # when the opening it still runs ends.
+                    pool = self._open_pool()
+                    if inspect.isawaitable(pool):
+                        await asyncio.wait_for(pool, self._open_timeout)
                 opened: VocabularyRepository = self._container.vocabulary_repository()
                 if inspect.isawaitable(opened):  # a provider over an async resource returns a future
                     opened = await asyncio.wait_for(opened, self._open_timeout)
@@ -116,9 +126,15 @@ class Database:
         return True
 
     async def close(self) -> None:
-        """Close what the container opened (the pool, an embedded server)."""
-        if self._opening is not None and not self._opening.done():
-            self._opening.cancel()
+        """Stop an opening still under way, then close what the container opened (the pool, a server).
+
+        An opening that is still retrying (the database unreachable) is cancelled and awaited first:
+        otherwise closing the container's resources would wait for its retries to run out.
+        """
+        opening = self._opening
+        if opening is not None and not opening.done():
+            opening.cancel()
+            await asyncio.wait([opening])  # does not raise; a cancellation of `close` itself still does
         self._repository = None
         closing = self._container.shutdown_resources()
         if inspect.isawaitable(closing):  # None when the container has no async resources
