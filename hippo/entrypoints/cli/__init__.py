@@ -7,7 +7,10 @@ import sys
 from collections.abc import Callable, Sequence
 
 from hippo import __version__
-from hippo.entrypoints.cli import db, doctor, models, serve, train, vocab
+from hippo.entrypoints.gc_pause import paused_gc
+
+with paused_gc():  # the container's imports (NumPy, asyncpg, dependency-injector): see gc_pause
+    from hippo.entrypoints.cli import db, doctor, models, serve, train, vocab
 
 # Each command module exposes `register(subparsers)`; it sets `handler` on its parser.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (

@@ -27,14 +27,17 @@ def preload() -> None:
 def create(*, fast_predict: bool = True) -> Litestar:
     """Build the container once (from the environment), set up logging, and build the app around it."""
     started = time.perf_counter()
-    from hippo.container import Container
-    from hippo.entrypoints.http.app import create_app
-    from hippo.entrypoints.logging_setup import configure_from_settings
+    from hippo.entrypoints.gc_pause import paused_gc
 
-    container = Container()
-    configure_from_settings(container.settings())
-    imports = round(time.perf_counter() - started, 4)
-    app = create_app(container, fast_predict=fast_predict)
+    with paused_gc():  # a forked worker has imported everything: this is mostly the app's build
+        from hippo.container import Container
+        from hippo.entrypoints.http.app import create_app
+        from hippo.entrypoints.logging_setup import configure_from_settings
+
+        container = Container()
+        configure_from_settings(container.settings())
+        imports = round(time.perf_counter() - started, 4)
+        app = create_app(container, fast_predict=fast_predict)
     app.state.startup_phases = {"imports": imports, "app": round(time.perf_counter() - started - imports, 4)}
     return app
 
