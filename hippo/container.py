@@ -7,10 +7,11 @@ starting `hippo serve` with `DATABASE_URL` set, stays quick.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from dependency_injector import containers, providers
 
 from hippo import __version__
 from hippo.adapters.embedded_postgres import EmbeddedPostgres
@@ -37,18 +38,6 @@ from hippo.services.vocabulary_import import VocabularyImport
 if TYPE_CHECKING:
     from hippo.adapters.alembic_migrations import AlembicMigrator
     from hippo.adapters.mnist_download import MnistFiles
-
-# dependency-injector's wiring module imports werkzeug when it is installed (a test dependency brings it
-# in), only to recognise Flask's proxies when wiring; Hippo wires nothing. Hidden while it loads: ~55 ms
-# less of every start (`hippo serve`'s cold start) where werkzeug is installed.
-_HIDE_WERKZEUG = "werkzeug" not in sys.modules
-if _HIDE_WERKZEUG:
-    sys.modules["werkzeug"] = None  # type: ignore[assignment]  # `import werkzeug` fails fast
-try:
-    from dependency_injector import containers, providers
-finally:
-    if _HIDE_WERKZEUG:
-        del sys.modules["werkzeug"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 """Alembic scripts (shipped in the sdist next to the package)."""

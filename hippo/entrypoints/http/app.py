@@ -10,10 +10,9 @@ unavailable" until the database comes back.
 from __future__ import annotations
 
 import logging
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, cast
 
 import anyio.to_thread
@@ -93,24 +92,6 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await database.close()
 
 
-@contextmanager
-def _hidden(*names: str) -> Iterator[None]:
-    """Inside the block, importing one of `names` fails, unless it is already imported.
-
-    Litestar adds its attrs plugin whenever attrs is importable (a test dependency installs it), and
-    importing attrs and the plugin took about 25 ms of the cold start; Hippo has no attrs classes.
-    """
-    hidden = [name for name in names if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        for name in hidden:
-            if sys.modules.get(name, False) is None:
-                del sys.modules[name]
-
-
 def _database(container: Any, retry_seconds: float) -> Database:
     # `ready_database_url` starts the embedded PostgreSQL and migrates it: blocking work, done in a thread
     # (unless the repository itself is overridden, as in tests).
@@ -159,20 +140,19 @@ def create_app(
         page: list[HTTPRouteHandler | Router] = playground_routes()
         routes.extend(page)
     cors = cors_config(settings)
-    with _hidden("attr", "attrs"):
-        app = Litestar(
-            route_handlers=routes,
-            state=State({"container": container, "database": _database(container, database_retry_seconds)}),
-            lifespan=[lifespan],
-            dependencies=dependencies(),
-            exception_handlers=exception_handlers(STATUS_BY_ERROR),
-            cors_config=cors,
-            openapi_config=openapi_config(),
-            middleware=[cast("Any", request_id_middleware)],
-            request_max_body_size=MAX_BODY_BYTES,
-            logging_config=None,
-            debug=False,
-        )
+    app = Litestar(
+        route_handlers=routes,
+        state=State({"container": container, "database": _database(container, database_retry_seconds)}),
+        lifespan=[lifespan],
+        dependencies=dependencies(),
+        exception_handlers=exception_handlers(STATUS_BY_ERROR),
+        cors_config=cors,
+        openapi_config=openapi_config(),
+        middleware=[cast("Any", request_id_middleware)],
+        request_max_body_size=MAX_BODY_BYTES,
+        logging_config=None,
+        debug=False,
+    )
     if fast_predict:
         # Litestar.__call__ hands every request to `asgi_handler` (CORS -> exception handling -> router).
         fast = FastPredict(app.asgi_handler, container.model_service(), cors=cors is not None)
