@@ -1,13 +1,14 @@
 """The composition root: the only module that names concrete adapters.
 
 Adapters that pull in a heavy library the server does not need (alembic and SQLAlchemy, psycopg, tqdm,
-huggingface_hub) are imported inside small factory functions, on first use: importing this module, and so
-starting `hippo serve` with `DATABASE_URL` set, stays quick.
+huggingface_hub), and the services and adapters only a command uses (training, publishing, the
+vocabulary import, `hippo doctor`), are imported inside small factory functions, on first use:
+importing this module, and so starting `hippo serve` with `DATABASE_URL` set, stays quick.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,22 +23,21 @@ from hippo.adapters.mnist_samples import PackagedMnistSamples
 from hippo.adapters.model_files import NpzModelFiles
 from hippo.adapters.postgres import pool_resource
 from hippo.adapters.postgres_vocabulary import PostgresVocabularyRepository
-from hippo.adapters.training_plot import write_learning_curves
-from hippo.adapters.vocabulary_json import JsonLexicon
-from hippo.adapters.wordnet import WordNetFiles
 from hippo.config import Settings
-from hippo.ports.diagnostics import DatabaseInspector, HubInspector
 from hippo.ports.model_registry import ModelRegistry
-from hippo.services.doctor import Doctor, DoctorSettings
 from hippo.services.mnist_sampler import MnistSampler
 from hippo.services.model_service import SHIPPED_DEFAULT_MODEL, ModelService
-from hippo.services.publish_service import PublishService
-from hippo.services.training_service import TrainingService
-from hippo.services.vocabulary_import import VocabularyImport
 
 if TYPE_CHECKING:
     from hippo.adapters.alembic_migrations import AlembicMigrator
     from hippo.adapters.mnist_download import MnistFiles
+    from hippo.adapters.vocabulary_json import JsonLexicon
+    from hippo.adapters.wordnet import WordNetFiles
+    from hippo.ports.diagnostics import DatabaseInspector, HubInspector
+    from hippo.services.doctor import Doctor
+    from hippo.services.publish_service import PublishService
+    from hippo.services.training_service import TrainingService
+    from hippo.services.vocabulary_import import VocabularyImport
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 """Alembic scripts (shipped in the sdist next to the package)."""
@@ -115,6 +115,8 @@ def _hub_inspector(settings: Settings) -> HubInspector:
 
 def _doctor(settings: Settings, database: Any, hub: Any, models: Any, timeout: float = 30.0) -> Doctor:
     """`hippo doctor`'s checks over this configuration (the Hub ones only when HF_MODEL_REPO is set)."""
+    from hippo.services.doctor import Doctor, DoctorSettings
+
     judged = DoctorSettings(
         production=settings.is_production,
         admin_token_set=bool(settings.admin_token),
@@ -125,6 +127,43 @@ def _doctor(settings: Settings, database: Any, hub: Any, models: Any, timeout: f
         default_model=settings.default_model or SHIPPED_DEFAULT_MODEL,
     )
     return Doctor(judged, database, hub if settings.hf_model_repo else None, models, timeout=timeout)
+
+
+# Used by commands only (`hippo train`, `vocab`, `upload`): imported when first built, not by the server.
+def _training_service(**kwargs: Any) -> TrainingService:
+    from hippo.services.training_service import TrainingService
+
+    return TrainingService(**kwargs)
+
+
+def _learning_curves_writer() -> Callable[..., Path]:
+    from hippo.adapters.training_plot import write_learning_curves
+
+    return write_learning_curves
+
+
+def _vocabulary_import(repository: Any) -> VocabularyImport:
+    from hippo.services.vocabulary_import import VocabularyImport
+
+    return VocabularyImport(repository)
+
+
+def _json_lexicon(*args: Any, **kwargs: Any) -> JsonLexicon:
+    from hippo.adapters.vocabulary_json import JsonLexicon
+
+    return JsonLexicon(*args, **kwargs)
+
+
+def _wordnet_files(*args: Any, **kwargs: Any) -> WordNetFiles:
+    from hippo.adapters.wordnet import WordNetFiles
+
+    return WordNetFiles(*args, **kwargs)
+
+
+def _publish_service(**kwargs: Any) -> PublishService:
+    from hippo.services.publish_service import PublishService
+
+    return PublishService(**kwargs)
 
 
 class Container(containers.DeclarativeContainer):
@@ -145,9 +184,9 @@ class Container(containers.DeclarativeContainer):
     # Models as <name>.npz + <name>.json; training (`hippo train`, benchmarks, notebooks)
     model_files = providers.Singleton(NpzModelFiles)
     training_service = providers.Factory(
-        TrainingService, mnist=mnist_source, model_files=model_files, hippo_version=__version__
+        _training_service, mnist=mnist_source, model_files=model_files, hippo_version=__version__
     )
-    plot_learning_curves = providers.Object(write_learning_curves)
+    plot_learning_curves = providers.Callable(_learning_curves_writer)
 
     # Dictionary storage: DATABASE_URL (Neon) or the embedded PostgreSQL; always `await` the async ones.
     database_url = providers.Resource(_database_url, settings)
@@ -155,9 +194,9 @@ class Container(containers.DeclarativeContainer):
     ready_database_url = providers.Singleton(_ready_database_url, settings, database_url)
     postgres_pool = providers.Resource(pool_resource, ready_database_url)
     vocabulary_repository = providers.Singleton(PostgresVocabularyRepository, postgres_pool)
-    vocabulary_import = providers.Factory(VocabularyImport, vocabulary_repository)
-    sample_lexicon = providers.Factory(JsonLexicon)
-    wordnet_lexicon = providers.Factory(WordNetFiles)
+    vocabulary_import = providers.Factory(_vocabulary_import, vocabulary_repository)
+    sample_lexicon = providers.Factory(_json_lexicon)
+    wordnet_lexicon = providers.Factory(_wordnet_files)
 
     # Models: the Hub repository when HF_MODEL_REPO is set, else the local directory + shipped models.
     model_registry = providers.Selector(
@@ -172,7 +211,7 @@ class Container(containers.DeclarativeContainer):
     model_service = providers.Singleton(
         ModelService, registry=model_registry, default_name=settings.provided.default_model
     )
-    publish_service = providers.Factory(PublishService, registry=model_registry)
+    publish_service = providers.Factory(_publish_service, registry=model_registry)
 
     # `hippo doctor`: the configuration checked end to end (ops)
     doctor_database = providers.Factory(_postgres_inspector, ready_database_url, MIGRATIONS_DIR)

@@ -7,10 +7,10 @@ import sys
 from collections.abc import Callable, Sequence
 
 from hippo import __version__
-from hippo.entrypoints.gc_pause import paused_gc
 
-with paused_gc():  # the container's imports (NumPy, asyncpg, dependency-injector): see gc_pause
-    from hippo.entrypoints.cli import db, doctor, models, serve, train, vocab
+# The command modules are light: each imports the container (NumPy, the adapters) when it runs, so `hippo
+# serve` can limit OpenBLAS's threads before NumPy loads, and no command imports what another one needs.
+from hippo.entrypoints.cli import db, doctor, models, serve, train, vocab
 
 # Each command module exposes `register(subparsers)`; it sets `handler` on its parser.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (

@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from hippo.container import Container
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("db", help="apply, roll back or create schema migrations")
@@ -27,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from hippo.container import Container  # NumPy and the adapters: only when the command runs
+
     container = Container()
     try:
         migrator = container.migrator()

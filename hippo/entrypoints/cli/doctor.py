@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from hippo.services.doctor import FAIL, CheckResult
+if TYPE_CHECKING:
+    from hippo.services.doctor import CheckResult
 
 _MARK = {"OK": "OK  ", "WARN": "WARN", "FAIL": "FAIL"}
 
@@ -23,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def report(results: list[CheckResult], out: TextIO) -> int:
     """Print one line per check (and the fix under each problem); return the exit code."""
+    from hippo.services.doctor import FAIL
+
     for result in results:
         print(f"{_MARK[result.status]}  {result.name}: {result.message}", file=out)
         if result.fix and result.status != "OK":

@@ -44,14 +44,18 @@ def limit_blas_threads() -> int:
     A worker answers one request at a time, so OpenBLAS's extra threads only contend with the server's own
     threads for the cores: with them, a batch of 256 images took 3.5 ms instead of 0.9 ms on a busy 2-core
     machine, and predictions/s at concurrency 8 and 64 rose 15-20 % with one thread (benchmarks/serve.py).
-    NumPy is already loaded here, so the limit is applied through threadpoolctl (a forked worker inherits it)
-    and put in the environment (a spawned worker reads it when it imports NumPy).
+    The count goes into the environment, where OpenBLAS reads it when NumPy loads it (`hippo serve` calls
+    this before anything imports NumPy; forked and spawned workers inherit it). Only when NumPy is already
+    loaded (a caller that imported it first) is the limit applied through threadpoolctl instead, which
+    costs about 50 ms of a start (its import and its scan of the loaded libraries).
     """
-    from threadpoolctl import threadpool_limits
-
-    threads = os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "1")
     count = int(threads) if threads.isdigit() and int(threads) > 0 else 1
-    threadpool_limits(count, user_api="blas")
+    os.environ["OPENBLAS_NUM_THREADS"] = str(count)
+    if "numpy" in sys.modules:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(count, user_api="blas")
     return count
 
 

@@ -9,12 +9,13 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hippo.container import Container
 from hippo.domain.errors import HippoError
-from hippo.domain.model_metadata import EpochRecord
 from hippo.services.training_recipes import PRESETS, recipe_from
+
+if TYPE_CHECKING:
+    from hippo.domain.model_metadata import EpochRecord
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -114,6 +115,8 @@ def run(args: argparse.Namespace) -> int:
     except HippoError as exc:
         print(f"hippo train: {exc}", file=sys.stderr)
         return 2
+    from hippo.container import Container  # NumPy and the adapters: only when the command runs
+
     container = Container()
     settings = container.settings()
     output_dir = args.output_dir or settings.model_dir

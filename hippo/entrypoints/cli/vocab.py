@@ -7,12 +7,13 @@ import asyncio
 import inspect
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hippo.container import Container
 from hippo.domain.errors import HippoError
-from hippo.ports.lexicon_source import LexiconSource
-from hippo.services.vocabulary_import import ImportSummary, VocabularyImport
+
+if TYPE_CHECKING:
+    from hippo.ports.lexicon_source import LexiconSource
+    from hippo.services.vocabulary_import import ImportSummary, VocabularyImport
 
 DEFAULT_WORDNET = Path("/usr/share/wordnet")
 
@@ -53,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _import(args: argparse.Namespace) -> ImportSummary:
+    from hippo.container import Container  # NumPy and the adapters: only when the command runs
+
     container = Container()
     source: LexiconSource
     if args.vocab_command == "seed":
