@@ -39,6 +39,22 @@ BODIES = [
     b'{"pixels": [0.5',
     b"[]",
     b"",
+    # shapes the simdjson reader must decline or read exactly as msgspec does
+    json.dumps({"pixels": [[v] for v in DIGIT]}).encode(),
+    json.dumps({"pixels": DIGIT, "model": ["tiny-relu"]}).encode(),
+    json.dumps({"pixels": [None] * 784}).encode(),
+    json.dumps({"pixels": [{"v": 0.5}] * 784}).encode(),
+    json.dumps({"pixels": [0.5] * 784, "pixels ": 1}).encode(),
+    b'{"pixels": [' + b"0.5," * 783 + b'0.5], "pixels": [' + b"0.25," * 783 + b"0.25]}",
+    b'{"pixels": [' + b"0," * 783 + b"-0]}",
+    b'{"pixels": [' + b"0.5," * 783 + b"123456789012345678901234567890]}",
+    b'{"pixels": [' + b"0.5," * 783 + b"18446744073709551615]}",
+    b'{"pixels": [' + b"1E-1,\t5e-01,\n" * 391 + b"1E-1,\t5e-01]}",
+    b'{"pixels": [' + b"1E-1, 5e-01, " * 391 + b"0.1, 0.2]}",
+    b'\n {"preprocess": null, "pixels": [' + b"0.000001," * 783 + b'1.0], "model": null} \n',
+    b'{"pixels": [' + b"0.5," * 784 + b"]}",
+    b'{"pixels": [' + b"0.5," * 783 + b"0.5]} []",
+    json.dumps({"pixels": DIGIT}).encode()[:-1] + b", }",
 ]
 
 
