@@ -3,7 +3,10 @@
 Starts `hippo serve` (one worker, loopback) and drives it with `wrk` (Debian: ``apt-get install -y wrk``;
 a C load generator with one thread, so the client is not the bottleneck) and reports medians of repeats:
 
-- ``POST /v1/predict`` with a real MNIST test digit at concurrency 1, 8 and 64: requests/s, p50, p99;
+- ``POST /v1/predict`` with a real MNIST test digit at concurrency 1, 8 and 64: requests/s, p50, p99,
+  and the server's CPU time per answer (user + system time of the server and its worker, all threads,
+  from /proc, divided by the requests wrk completed: steadier than requests/s when the two cores are
+  shared, and what a change to the per-request work moves);
 - ``GET /v1/dictionary/words/en/{word}`` at concurrency 8 on a loaded dictionary (2,000 words, each with
   a definition and an example), rotating over the words;
 - cold start: process start to the first ``/healthz`` that says ``healthy``, then how long the first
@@ -67,6 +70,22 @@ def request(
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process `pid` and its children (granian's worker), all threads (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
 
 
 class Server:
@@ -166,7 +185,10 @@ def load_dictionary(base: str) -> list[str]:
     return texts
 
 
-def wrk(url: str, connections: int, duration: float, script: Path) -> dict[str, float]:
+def wrk(
+    url: str, connections: int, duration: float, script: Path, server_pid: int | None = None
+) -> dict[str, float]:
+    cpu_before = tree_cpu_seconds(server_pid) if server_pid else 0.0
     out = subprocess.run(
         [
             "wrk",
@@ -191,7 +213,11 @@ def wrk(url: str, connections: int, duration: float, script: Path) -> dict[str, 
         value, unit = re.search(rf"{pct}%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
         return float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
 
-    return {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99")}
+    measured = {"rps": rps, "p50_ms": latency("50"), "p99_ms": latency("99")}
+    if server_pid:  # the server's CPU per answer: steadier than req/s when the machine is shared
+        requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+        measured["cpu_us"] = (tree_cpu_seconds(server_pid) - cpu_before) / max(requests, 1) * 1e6
+    return measured
 
 
 def first_prediction_ms(base: str, body: bytes) -> float:
@@ -208,13 +234,14 @@ def run_server(kind: str, server: Server, body: bytes, args: argparse.Namespace,
     try:
         record["first_predict_ms"] = first_prediction_ms(server.base, body)
         wrk(f"{server.base}/v1/predict", 8, 1.0, args.predict_lua)  # connection warm-up
+        pid = server.process.pid if server.process is not None else None
         for c in (1, 8, 64):
-            m = wrk(f"{server.base}/v1/predict", c, args.duration, args.predict_lua)
+            m = wrk(f"{server.base}/v1/predict", c, args.duration, args.predict_lua, pid)
             for key, value in m.items():
                 record[f"predict_c{c}_{key}"] = value
         if kind != "bare":
             url = f"{server.base}/v1/dictionary/words/en/word00000"
-            for key, value in wrk(url, 8, args.duration, lookup_lua).items():
+            for key, value in wrk(url, 8, args.duration, lookup_lua, pid).items():
                 record[f"lookup_c8_{key}"] = value
     finally:
         server.stop()
@@ -234,15 +261,19 @@ ROWS = [
     ("predict c=1 req/s", "predict_c1_rps"),
     ("predict c=1 p50 ms", "predict_c1_p50_ms"),
     ("predict c=1 p99 ms", "predict_c1_p99_ms"),
+    ("predict c=1 server CPU µs/answer", "predict_c1_cpu_us"),
     ("predict c=8 req/s", "predict_c8_rps"),
     ("predict c=8 p50 ms", "predict_c8_p50_ms"),
     ("predict c=8 p99 ms", "predict_c8_p99_ms"),
+    ("predict c=8 server CPU µs/answer", "predict_c8_cpu_us"),
     ("predict c=64 req/s", "predict_c64_rps"),
     ("predict c=64 p50 ms", "predict_c64_p50_ms"),
     ("predict c=64 p99 ms", "predict_c64_p99_ms"),
+    ("predict c=64 server CPU µs/answer", "predict_c64_cpu_us"),
     ("lookup c=8 req/s", "lookup_c8_rps"),
     ("lookup c=8 p50 ms", "lookup_c8_p50_ms"),
     ("lookup c=8 p99 ms", "lookup_c8_p99_ms"),
+    ("lookup c=8 server CPU µs/answer", "lookup_c8_cpu_us"),
     ("cold start s (PostgreSQL already up)", "cold_start_s"),
     ("first prediction ms", "first_predict_ms"),
     ("cold start s (embedded PG started by it)", "embedded_cold_start_s"),
