@@ -111,10 +111,11 @@ class _SimdjsonPixels:
         if not isinstance(document, simdjson.Object):
             return None
         keys = list(document.keys())
-        if len(set(keys)) != len(keys) or "pixels" not in keys or not _FIELDS.issuperset(keys):
-            return None
-        if document.get("model") is not None or document.get("preprocess") is not None:
-            return None
+        if keys != ["pixels"]:  # the everyday body has nothing else; no lookup of absent keys (slow)
+            if len(set(keys)) != len(keys) or "pixels" not in keys or not _FIELDS.issuperset(keys):
+                return None
+            if any(document[key] is not None for key in keys if key != "pixels"):
+                return None
         pixels = document["pixels"]
         if not isinstance(pixels, simdjson.Array) or len(pixels) != PIXELS:
             return None
