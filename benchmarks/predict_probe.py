@@ -16,17 +16,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import numpy as np
 
 import hippo
 from hippo.adapters.model_files import read_parameters
 from hippo.domain.network import Network
-from hippo.entrypoints.http.fast_predict import _ENCODER, pixels_reader
+from hippo.entrypoints.http.fast_predict import pixels_reader
 from hippo.entrypoints.http.schemas.inference import PredictResponse
 
 MODEL = "mnist-relu-100"
 STEPS = ("read", "check", "convert", "forward", "encode")
 _JSON = [("content-type", "application/json")]
+_ENCODER = msgspec.json.Encoder()
 
 
 def shipped_network() -> Network:

@@ -43,3 +43,13 @@ def make_app(*, database_retry_seconds: float = 2.0, **kwargs: Any) -> Any:
     return create_app(
         make_container(**kwargs), playground=False, database_retry_seconds=database_retry_seconds
     )
+
+
+async def read_asgi_body(receive: Any) -> bytes:
+    """The whole request body an ASGI app receives, joined from its ``http.request`` messages."""
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            return body

@@ -13,7 +13,7 @@ from hippo.entrypoints.http.app import create_app
 from hippo.entrypoints.http.fast_predict import FastPredict
 from hippo.services.model_service import ModelService
 from tests.fakes import InMemoryVocabularyRepository
-from tests.http_support import make_container
+from tests.http_support import make_container, read_asgi_body
 
 DIGIT = PackagedMnistSamples().samples().images[0].tolist()
 
@@ -113,12 +113,7 @@ class _Recorder:
         self.bodies: list[bytes] = []
 
     async def __call__(self, scope, receive, send) -> None:
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_asgi_body(receive)
         self.bodies.append(body)
         await send({"type": "http.response.start", "status": 418, "headers": []})
         await send({"type": "http.response.body", "body": b""})

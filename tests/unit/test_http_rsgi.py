@@ -23,7 +23,7 @@ from hippo.entrypoints.http.fast_predict import PredictAnswers
 from hippo.entrypoints.http.rsgi import RsgiFront
 from hippo.services.model_service import ModelService
 from tests.fakes import InMemoryVocabularyRepository
-from tests.http_support import make_container
+from tests.http_support import make_container, read_asgi_body
 from tests.unit.test_http_fast_predict import BODIES, DIGIT
 
 
@@ -160,12 +160,7 @@ class Recorder:
                 await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_asgi_body(receive)
         self.scopes.append(scope)
         self.bodies.append(body)
         await send({"type": "http.response.start", "status": 418, "headers": [(b"x-seen", b"yes")]})
